@@ -1,0 +1,1 @@
+"""Pure rules and calculations of the butler's job: no Qt, no SQLAlchemy."""

@@ -1,0 +1,16 @@
+"""The one exception type that carries a Chinese message meant for the user."""
+
+from __future__ import annotations
+
+
+class BadInput(ValueError):
+    """Input the user can fix; ``str(exc)`` is a Chinese sentence saying what to fix.
+
+    ``field`` names the offending field (a form field or a spreadsheet column) when
+    there is one, so a dialog can show the message next to it.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field

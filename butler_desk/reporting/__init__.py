@@ -1,0 +1,1 @@
+"""PDF output with reportlab: fonts, declarative forms, letters, notices, envelopes."""
