@@ -1,0 +1,265 @@
+"""导入业户资料: validate a roster file against the ledger, then import it in one transaction.
+
+The exchange package parses the file (rows and row issues, no database); this service
+matches rows to units and people, and either reports what would change (dry run: the
+same work, rolled back) or commits it. Importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
+from butler_desk.domain.names import name_search_keys
+from butler_desk.exchange.roster import RosterFile, RosterRow, RowIssue, read_roster, write_failed_rows
+from butler_desk.services.context import AppContext
+from butler_desk.services.ledger import DEFAULT_CLUSTER, ensure_estate
+from butler_desk.storage import repositories as repo
+from butler_desk.storage.models import Building, Cluster, Occupancy, Party, Phone, Unit
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+Progress = Callable[[int, int], None]
+
+
+class _Rollback(Exception):
+    """Raised inside the unit of work to undo a dry run."""
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, for a dry run, would do)."""
+
+    file: Path
+    dry_run: bool
+    total_rows: int = 0
+    imported_rows: int = 0
+    unchanged_rows: int = 0
+    new_clusters: int = 0
+    new_buildings: int = 0
+    new_units: int = 0
+    updated_units: int = 0
+    new_parties: int = 0
+    updated_parties: int = 0
+    issues: list[RowIssue] = field(default_factory=list)
+    roster: RosterFile | None = None
+
+    @property
+    def failed_rows(self) -> int:
+        return len({(i.sheet, i.row) for i in self.issues})
+
+    def describe(self) -> str:
+        verb = "将" if self.dry_run else "已"
+        return (
+            f"共 {self.total_rows} 行：{verb}导入 {self.imported_rows} 行（其中无变化 {self.unchanged_rows} 行），"
+            f"有问题 {self.failed_rows} 行。新建组团 {self.new_clusters} 个、楼栋 {self.new_buildings} 栋、"
+            f"房屋 {self.new_units} 户，更新房屋 {self.updated_units} 户；新建业户 {self.new_parties} 人，"
+            f"更新业户 {self.updated_parties} 人。"
+        )
+
+
+class RosterImportService:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+
+    def read(self, path: Path, progress: Progress | None = None, is_cancelled: Callable[[], bool] | None = None) -> RosterFile:
+        return read_roster(Path(path), progress=progress, is_cancelled=is_cancelled)
+
+    def import_roster(
+        self,
+        roster: RosterFile,
+        *,
+        dry_run: bool = False,
+        estate_name: str = "",
+        progress: Progress | None = None,
+        is_cancelled: Callable[[], bool] | None = None,
+    ) -> ImportSummary:
+        """Apply the rows without issues in one transaction (rolled back when ``dry_run``)."""
+        summary = ImportSummary(file=roster.path, dry_run=dry_run, total_rows=roster.total_rows,
+                                issues=list(roster.issues), roster=roster)
+        try:
+            with self.ctx.db.unit_of_work(self.ctx.operator) as session:
+                _Importer(session, summary, estate_name).run(roster.rows, progress, is_cancelled)
+                if dry_run:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        summary.issues.sort(key=lambda i: (i.sheet, i.row))
+        return summary
+
+    def save_failed_rows(self, summary: ImportSummary, out: Path) -> Path:
+        assert summary.roster is not None
+        roster = summary.roster
+        extra = [i for i in summary.issues if i not in roster.issues]
+        roster.issues.extend(extra)  # database-level problems join the file's own
+        try:
+            return write_failed_rows(roster, Path(out))
+        finally:
+            del roster.issues[len(roster.issues) - len(extra):]
+
+
+class _Importer:
+    """One import run inside one session; keeps lookups in memory so 20,000 rows stay fast."""
+
+    def __init__(self, session: Session, summary: ImportSummary, estate_name: str) -> None:
+        self.s = session
+        self.summary = summary
+        self.estate = ensure_estate(session, estate_name)
+        self.clusters = {c.name: c for c in repo.clusters_of_estate(session, self.estate.id)}
+        self.buildings = {b.code: b for b in repo.all_buildings(session)}
+        self.units = {u.code: u for u in repo.units_with_people(session)}
+        self.touched_units: set[int] = set()
+        self.touched_parties: set[int] = set()
+
+    def run(self, rows: list[RosterRow], progress: Progress | None, is_cancelled: Callable[[], bool] | None) -> None:
+        total = len(rows)
+        for n, row in enumerate(rows, 1):
+            if is_cancelled and n % 200 == 0 and is_cancelled():
+                from butler_desk.exchange.roster import Cancelled
+
+                raise Cancelled()
+            self._row(row)
+            if progress and (n % 500 == 0 or n == total):
+                progress(n, total)
+        self.s.flush()
+
+    def _issue(self, row: RosterRow, column: str, message: str) -> None:
+        self.summary.issues.append(RowIssue(row.sheet, row.row, column, "", message))
+
+    def _row(self, row: RosterRow) -> None:
+        building = self._building(row)
+        if building is None:
+            return
+        changed = False
+        unit = self.units.get(row.room.code)
+        if unit is None:
+            unit = Unit(building=building, entrance=row.room.unit, room=row.room.room, code=row.room.code,
+                        status=(row.status or _initial_status(row)).value, notes="")
+            unit.occupancies = []
+            self.s.add(unit)
+            self.units[unit.code] = unit
+            self.summary.new_units += 1
+            changed = True
+        elif unit.building_id is not None and unit.building is not building:
+            self._issue(row, "组团", f"房号 {row.room.code} 已在其他楼栋登记")
+            return
+        changed |= self._update_unit(unit, row)
+        if row.name:
+            changed |= self._party(unit, row)
+        self.summary.imported_rows += 1
+        if not changed:
+            self.summary.unchanged_rows += 1
+
+    def _building(self, row: RosterRow) -> Building | None:
+        code = row.room.building
+        building = self.buildings.get(code)
+        if building is not None:
+            if row.cluster and building.cluster.name != row.cluster:
+                self._issue(row, "组团", f"{code}栋已属于组团“{building.cluster.name}”，与文件中的“{row.cluster}”不一致，请核对组团")
+                return None
+            return building
+        name = row.cluster or DEFAULT_CLUSTER
+        cluster = self.clusters.get(name)
+        if cluster is None:
+            cluster = Cluster(estate=self.estate, name=name, sort_order=len(self.clusters))
+            self.s.add(cluster)
+            self.clusters[name] = cluster
+            self.summary.new_clusters += 1
+        building = Building(cluster=cluster, code=code)
+        self.s.add(building)
+        self.buildings[code] = building
+        self.summary.new_buildings += 1
+        return building
+
+    def _update_unit(self, unit: Unit, row: RosterRow) -> bool:
+        changes = {}
+        if row.area is not None:
+            changes["area_centi"] = int(row.area * 100)
+        if row.fee_rate is not None:
+            changes["fee_rate_fen"] = int(row.fee_rate * 100)
+        if row.status is not None:
+            changes["status"] = row.status.value
+        changed = _assign(unit, changes)
+        if changed and unit.id is not None and unit.id not in self.touched_units:
+            self.touched_units.add(unit.id)
+            self.summary.updated_units += 1
+        return changed
+
+    def _party(self, unit: Unit, row: RosterRow) -> bool:
+        occ = next(
+            (o for o in unit.occupancies if o.end_date is None and o.role == row.role.value and o.party.name == row.name),
+            None,
+        )
+        if occ is None:
+            party = Party(name=row.name, search_keys=" ".join(name_search_keys(row.name)), notes="",
+                          mailing_address="", postcode="", key_client=False)
+            party.phones = []
+            self.s.add(party)
+            occ = Occupancy(unit=unit, party=party, role=row.role.value, start_date=row.move_in, moved_in=row.move_in)
+            self.s.add(occ)
+            self.summary.new_parties += 1
+            self._update_party(party, row)
+            if row.move_in and unit.status in (UnitStatus.VACANT.value, UnitStatus.HANDED_OVER.value) and row.status is None:
+                unit.status = (UnitStatus.LET if row.role is PartyRole.TENANT else UnitStatus.OCCUPIED).value
+            return True
+        party = occ.party
+        changed = self._update_party(party, row)
+        if row.move_in and occ.moved_in != row.move_in:
+            occ.moved_in = row.move_in
+            changed = True
+        if changed and party.id not in self.touched_parties:
+            self.touched_parties.add(party.id)
+            self.summary.updated_parties += 1
+        return changed
+
+    @staticmethod
+    def _update_party(party: Party, row: RosterRow) -> bool:
+        changes = {}
+        if row.id_number:
+            changes["id_number"] = row.id_number
+            changes["id_type"] = (row.id_type or IdType.RESIDENT_ID).value
+        if row.mailing_address:
+            changes["mailing_address"] = row.mailing_address
+        if row.postcode:
+            changes["postcode"] = row.postcode
+        if row.key_client and not party.key_client:
+            changes["key_client"] = True
+        if row.notes and row.notes not in (party.notes or ""):
+            changes["notes"] = f"{party.notes}\n{row.notes}".strip() if party.notes else row.notes
+        changed = _assign(party, changes)
+        known = {p.number for p in party.phones}
+        for number in row.phones:
+            if number not in known:
+                party.phones.append(Phone(number=number, kind=_phone_kind(number), position=len(party.phones)))
+                known.add(number)
+                changed = True
+        return changed
+
+
+def _phone_kind(number: str) -> str:
+    from butler_desk.domain.contacts import normalize_phone
+
+    return normalize_phone(number).kind
+
+
+def _initial_status(row: RosterRow) -> UnitStatus:
+    if not row.name:
+        return UnitStatus.VACANT
+    if row.role is PartyRole.TENANT:
+        return UnitStatus.LET
+    return UnitStatus.OCCUPIED if row.move_in else UnitStatus.HANDED_OVER
+
+
+def _assign(obj, values: dict) -> bool:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+

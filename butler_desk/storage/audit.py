@@ -1,0 +1,116 @@
+"""The audit trail: one session hook records every insert, update and delete of audited rows."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from butler_desk.storage.models import Audited, AuditEntry
+from butler_desk.storage.types import utcnow
+
+OPERATOR_KEY = "operator"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _column_values(obj: Audited) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {
+        attr.key: _plain(getattr(obj, attr.key))
+        for attr in mapper.column_attrs
+        if attr.key not in obj.__audit_exclude__ and attr.key != "id"
+    }
+
+
+def _changed_values(obj: Audited) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in obj.__audit_exclude__:
+            continue
+        history = state.attrs[attr.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old != new:
+            changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _entry(session: Session, obj: Audited, action: str, changes: dict) -> dict[str, Any]:
+    unit_id, party_id = obj.audit_refs()
+    return {
+        "at": utcnow(),
+        "operator": session.info.get(OPERATOR_KEY, "系统"),
+        "action": action,
+        "table_name": obj.__tablename__,  # type: ignore[attr-defined]
+        "record_id": getattr(obj, "id", None),
+        "record_label": obj.audit_label()[:100],
+        "unit_id": unit_id,
+        "party_id": party_id,
+        "changes": json.dumps(changes, ensure_ascii=False),
+    }
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    # after_flush: primary keys are assigned and attribute history is still intact.
+    rows: list[dict[str, Any]] = []
+    for obj in session.new:
+        if isinstance(obj, Audited):
+            values = _column_values(obj)
+            rows.append(_entry(session, obj, "insert", {k: [None, v] for k, v in values.items()}))
+    for obj in session.dirty:
+        if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
+            changes = _changed_values(obj)
+            if changes:
+                rows.append(_entry(session, obj, "update", changes))
+    for obj in session.deleted:
+        if isinstance(obj, Audited):
+            values = _column_values(obj)
+            rows.append(_entry(session, obj, "delete", {k: [v, None] for k, v in values.items()}))
+    if rows:
+        session.connection().execute(insert(AuditEntry), rows)
+
+
+def record_event(
+    session: Session,
+    action: str,
+    table_name: str,
+    record_id: int | None,
+    label: str,
+    *,
+    unit_id: int | None = None,
+    party_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record something that is not a row change, e.g. revealing a masked phone number."""
+    session.add(
+        AuditEntry(
+            at=utcnow(),
+            operator=session.info.get(OPERATOR_KEY, "系统"),
+            action=action,
+            table_name=table_name,
+            record_id=record_id,
+            record_label=label[:100],
+            unit_id=unit_id,
+            party_id=party_id,
+            changes=json.dumps(detail or {}, ensure_ascii=False),
+        )
+    )
+
+
+def install_audit_hook(session_class: type[Session] | Any) -> None:
+    if not event.contains(session_class, "after_flush", _after_flush):
+        event.listen(session_class, "after_flush", _after_flush)
