@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING
 
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.names import name_search_keys
-from butler_desk.exchange.roster import RosterFile, RosterRow, RowIssue, read_roster, write_failed_rows
+from butler_desk.exchange.roster import Cancelled, RosterFile, RosterRow, RowIssue, read_roster, write_failed_rows
+from butler_desk.exchange.roster_template import write_roster_template
 from butler_desk.services.context import AppContext
 from butler_desk.services.ledger import DEFAULT_CLUSTER, ensure_estate
 from butler_desk.storage import repositories as repo
+from butler_desk.storage.audit import insert_audited
 from butler_desk.storage.models import Building, Cluster, Occupancy, Party, Phone, Unit
 
 if TYPE_CHECKING:
@@ -92,6 +94,10 @@ class RosterImportService:
         summary.issues.sort(key=lambda i: (i.sheet, i.row))
         return summary
 
+    def write_template(self, out: Path) -> Path:
+        """Write the blank 业户资料导入模板 (with its rules sheet) to ``out``; the reader accepts it as is."""
+        return write_roster_template(Path(out))
+
     def save_failed_rows(self, summary: ImportSummary, out: Path) -> Path:
         assert summary.roster is not None
         roster = summary.roster
@@ -103,8 +109,24 @@ class RosterImportService:
             del roster.issues[len(roster.issues) - len(extra):]
 
 
+@dataclass
+class _NewUnit:
+    """A unit the file introduces, with its people: inserted in bulk at the end of the run."""
+
+    building: Building
+    values: dict
+    people: list[tuple[dict, list[str], dict]] = field(default_factory=list)  # (party, phones, occupancy)
+    names: set[tuple[str, str]] = field(default_factory=set)  # (role, name) already on it
+
+
 class _Importer:
-    """One import run inside one session; keeps lookups in memory so 20,000 rows stay fast."""
+    """One import run inside one session.
+
+    Existing units are matched and updated through the ORM (so the flush hook audits each
+    change); units the file introduces, with their people, are inserted in bulk at the end
+    through ``insert_audited``, which writes the same audit rows, since building tens of
+    thousands of ORM objects would cost more than reading the file.
+    """
 
     def __init__(self, session: Session, summary: ImportSummary, estate_name: str) -> None:
         self.s = session
@@ -113,6 +135,7 @@ class _Importer:
         self.clusters = {c.name: c for c in repo.clusters_of_estate(session, self.estate.id)}
         self.buildings = {b.code: b for b in repo.all_buildings(session)}
         self.units = {u.code: u for u in repo.units_with_people(session)}
+        self.new_units: dict[str, _NewUnit] = {}
         self.touched_units: set[int] = set()
         self.touched_parties: set[int] = set()
 
@@ -120,13 +143,12 @@ class _Importer:
         total = len(rows)
         for n, row in enumerate(rows, 1):
             if is_cancelled and n % 200 == 0 and is_cancelled():
-                from butler_desk.exchange.roster import Cancelled
-
                 raise Cancelled()
             self._row(row)
             if progress and (n % 500 == 0 or n == total):
                 progress(n, total)
-        self.s.flush()
+        self.s.flush()  # clusters, buildings and changes to existing rows: the new units need their ids
+        self._insert_new_units()
 
     def _issue(self, row: RosterRow, column: str, message: str) -> None:
         self.summary.issues.append(RowIssue(row.sheet, row.row, column, "", message))
@@ -135,25 +157,72 @@ class _Importer:
         building = self._building(row)
         if building is None:
             return
-        changed = False
-        unit = self.units.get(row.room.code)
+        code = row.room.code
+        unit = self.units.get(code)
         if unit is None:
-            unit = Unit(building=building, entrance=row.room.unit, room=row.room.room, code=row.room.code,
-                        status=(row.status or _initial_status(row)).value, notes="")
-            unit.occupancies = []
-            self.s.add(unit)
-            self.units[unit.code] = unit
-            self.summary.new_units += 1
-            changed = True
-        elif unit.building_id is not None and unit.building is not building:
-            self._issue(row, "组团", f"房号 {row.room.code} 已在其他楼栋登记")
+            self._new_unit_row(building, row)
+            self.summary.imported_rows += 1
             return
-        changed |= self._update_unit(unit, row)
+        if unit.building is not building:
+            self._issue(row, "组团", f"房号 {code} 已在其他楼栋登记")
+            return
+        changed = self._update_unit(unit, row)
         if row.name:
             changed |= self._party(unit, row)
         self.summary.imported_rows += 1
         if not changed:
             self.summary.unchanged_rows += 1
+
+    def _new_unit_row(self, building: Building, row: RosterRow) -> None:
+        new = self.new_units.get(row.room.code)
+        if new is None:
+            new = _NewUnit(building, {
+                "entrance": row.room.unit, "room": row.room.room, "code": row.room.code,
+                "area_centi": None, "fee_rate_fen": None, "status": None, "notes": "",
+            })
+            self.new_units[row.room.code] = new
+            self.summary.new_units += 1
+        values = new.values
+        if row.area is not None:
+            values["area_centi"] = int(row.area * 100)
+        if row.fee_rate is not None:
+            values["fee_rate_fen"] = int(row.fee_rate * 100)
+        if row.status is not None:
+            values["status"] = row.status.value
+        if not row.name or (row.role.value, row.name) in new.names:
+            return
+        new.names.add((row.role.value, row.name))
+        party = {
+            "name": row.name, "search_keys": " ".join(name_search_keys(row.name)), "notes": row.notes or "",
+            "mailing_address": row.mailing_address or "", "postcode": row.postcode or "",
+            "key_client": bool(row.key_client), "id_number": row.id_number,
+            "id_type": (row.id_type or IdType.RESIDENT_ID).value if row.id_number else None,
+        }
+        occupancy = {"role": row.role.value, "start_date": row.move_in, "moved_in": row.move_in, "end_date": None}
+        new.people.append((party, list(row.phones), occupancy))
+        self.summary.new_parties += 1
+        if values["status"] is None or values.get("_derived"):
+            values["status"] = _initial_status(row).value
+            values["_derived"] = True
+
+    def _insert_new_units(self) -> None:
+        if not self.new_units:
+            return
+        units = list(self.new_units.values())
+        rows = []
+        for new in units:
+            values = {k: v for k, v in new.values.items() if k != "_derived"}
+            values["status"] = values["status"] or UnitStatus.VACANT.value
+            rows.append({**values, "building_id": new.building.id})
+        unit_ids = insert_audited(self.s, Unit, rows)
+        people = [(uid, person) for uid, new in zip(unit_ids, units, strict=True) for person in new.people]
+        party_ids = insert_audited(self.s, Party, [party for _uid, (party, _ph, _occ) in people])
+        phones, occupancies = [], []
+        for (uid, (_party, numbers, occ)), pid in zip(people, party_ids, strict=True):
+            phones += [{"party_id": pid, "number": n, "kind": _phone_kind(n), "position": i} for i, n in enumerate(numbers)]
+            occupancies.append({**occ, "unit_id": uid, "party_id": pid})
+        insert_audited(self.s, Phone, phones)
+        insert_audited(self.s, Occupancy, occupancies)
 
     def _building(self, row: RosterRow) -> Building | None:
         code = row.room.building

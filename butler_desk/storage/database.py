@@ -9,11 +9,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, select, text
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +21,15 @@ from butler_desk.storage import backup
 from butler_desk.storage.audit import OPERATOR_KEY, install_audit_hook
 from butler_desk.storage.models import APPLICATION_ID, AppMeta
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
+
+# The newest migration in storage/migrations/versions. Kept here so that a normal start
+# (schema already current) never imports Alembic, which costs most of a second; a test
+# checks it against Alembic's own idea of the head.
+SCHEMA_HEAD = "0001"
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -90,6 +96,8 @@ def check_sqlite_file(path: Path, *, full: bool = False) -> FileCheck:
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:
@@ -98,17 +106,24 @@ def _alembic_config(connection: Connection | None = None) -> Config:
 
 
 def head_revision() -> str:
+    """Alembic's head, read from the migration scripts (slow: imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config()).get_current_head() or ""
 
 
 def known_revisions() -> set[str]:
     """Every schema revision this program knows (a backup from a newer program has another)."""
+    from alembic.script import ScriptDirectory
+
     return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 class Database:
@@ -137,6 +152,8 @@ class Database:
 
 
 def migrate(engine: Engine) -> None:
+    from alembic import command
+
     with engine.begin() as conn:
         command.upgrade(_alembic_config(conn), "head")
         existing = conn.execute(select(AppMeta.value).where(AppMeta.key == "application")).scalar()
@@ -158,7 +175,7 @@ def open_database(path: Path, *, keep_daily_backup: bool = True) -> Database:
     engine = make_engine(f"sqlite:///{path}")
     try:
         current = current_revision(engine)
-        head = head_revision()
+        head = SCHEMA_HEAD
         if current is not None and current != head:
             saved = backup.backup_before_migration(path, current)
             log.info("migrating %s from %s to %s; backup at %s", path, current, head, saved)

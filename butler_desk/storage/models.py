@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -35,17 +37,41 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class _AttrView:
+    """Lets the ``*_of`` classmethods read an ORM object like the dict of a bulk insert."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self.obj, key, default)
+
+
 class Audited:
-    """Mixin: changes to these rows are written to ``audit_log`` by the session hook."""
+    """Mixin: changes to these rows are written to ``audit_log`` by the session hook.
+
+    The label and the (unit, party) references are computed from column values, so the
+    same rules serve ORM objects (the flush hook) and plain dicts (bulk imports).
+    """
 
     __audit_exclude__: frozenset[str] = frozenset({"search_keys", "updated_at", "created_at"})
 
-    def audit_label(self) -> str:
-        return str(getattr(self, "id", ""))
+    @classmethod
+    def audit_label_of(cls, values: Mapping[str, Any] | _AttrView) -> str:
+        return str(values.get("id", ""))
 
-    def audit_refs(self) -> tuple[int | None, int | None]:
+    @classmethod
+    def audit_refs_of(cls, values: Mapping[str, Any] | _AttrView) -> tuple[int | None, int | None]:
         """(unit_id, party_id) this row belongs to, so detail views can show its history."""
         return (None, None)
+
+    def audit_label(self) -> str:
+        return self.audit_label_of(_AttrView(self))
+
+    def audit_refs(self) -> tuple[int | None, int | None]:
+        return self.audit_refs_of(_AttrView(self))
 
 
 class AppMeta(Base):
@@ -84,8 +110,9 @@ class Estate(Audited, Base):
 
     clusters: Mapped[list[Cluster]] = relationship(back_populates="estate")
 
-    def audit_label(self) -> str:
-        return self.name
+    @classmethod
+    def audit_label_of(cls, values) -> str:
+        return values.get("name") or ""
 
 
 class Cluster(Audited, Base):
@@ -100,8 +127,9 @@ class Cluster(Audited, Base):
     estate: Mapped[Estate] = relationship(back_populates="clusters")
     buildings: Mapped[list[Building]] = relationship(back_populates="cluster")
 
-    def audit_label(self) -> str:
-        return self.name
+    @classmethod
+    def audit_label_of(cls, values) -> str:
+        return values.get("name") or ""
 
 
 class Building(Audited, Base):
@@ -115,8 +143,9 @@ class Building(Audited, Base):
     cluster: Mapped[Cluster] = relationship(back_populates="buildings")
     units: Mapped[list[Unit]] = relationship(back_populates="building")
 
-    def audit_label(self) -> str:
-        return f"{self.code}栋"
+    @classmethod
+    def audit_label_of(cls, values) -> str:
+        return f"{values.get('code')}栋"
 
 
 class Unit(Audited, Base):
@@ -136,11 +165,13 @@ class Unit(Audited, Base):
     building: Mapped[Building] = relationship(back_populates="units")
     occupancies: Mapped[list[Occupancy]] = relationship(back_populates="unit")
 
-    def audit_label(self) -> str:
-        return self.code
+    @classmethod
+    def audit_label_of(cls, values) -> str:
+        return values.get("code") or ""
 
-    def audit_refs(self) -> tuple[int | None, int | None]:
-        return (self.id, None)
+    @classmethod
+    def audit_refs_of(cls, values) -> tuple[int | None, int | None]:
+        return (values.get("id"), None)
 
 
 class Party(Audited, Base):
@@ -164,11 +195,13 @@ class Party(Audited, Base):
     )
     occupancies: Mapped[list[Occupancy]] = relationship(back_populates="party")
 
-    def audit_label(self) -> str:
-        return self.name
+    @classmethod
+    def audit_label_of(cls, values) -> str:
+        return values.get("name") or ""
 
-    def audit_refs(self) -> tuple[int | None, int | None]:
-        return (None, self.id)
+    @classmethod
+    def audit_refs_of(cls, values) -> tuple[int | None, int | None]:
+        return (None, values.get("id"))
 
 
 class Phone(Audited, Base):
@@ -181,11 +214,13 @@ class Phone(Audited, Base):
 
     party: Mapped[Party] = relationship(back_populates="phones")
 
-    def audit_label(self) -> str:
+    @classmethod
+    def audit_label_of(cls, values) -> str:
         return "电话"
 
-    def audit_refs(self) -> tuple[int | None, int | None]:
-        return (None, self.party_id)
+    @classmethod
+    def audit_refs_of(cls, values) -> tuple[int | None, int | None]:
+        return (None, values.get("party_id"))
 
 
 class Occupancy(Audited, Base):
@@ -204,11 +239,13 @@ class Occupancy(Audited, Base):
     unit: Mapped[Unit] = relationship(back_populates="occupancies")
     party: Mapped[Party] = relationship(back_populates="occupancies")
 
-    def audit_label(self) -> str:
-        return f"{self.role}"
+    @classmethod
+    def audit_label_of(cls, values) -> str:
+        return values.get("role") or ""
 
-    def audit_refs(self) -> tuple[int | None, int | None]:
-        return (self.unit_id, self.party_id)
+    @classmethod
+    def audit_refs_of(cls, values) -> tuple[int | None, int | None]:
+        return (values.get("unit_id"), values.get("party_id"))
 
 
 class AuditEntry(Base):

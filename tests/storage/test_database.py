@@ -84,16 +84,32 @@ def test_daily_backup_is_made_once_a_day_and_only_fourteen_are_kept(db_path):
     assert check_sqlite_file(kept[-1], full=True).ok
 
 
-def test_migration_from_an_older_revision_copies_the_file_first(db_path, monkeypatch):
-    open_database(db_path).dispose()
-    con = sqlite3.connect(db_path)
-    con.execute("UPDATE alembic_version SET version_num = '0001'")
-    con.commit()
-    con.close()
+def test_migration_from_the_first_revision_copies_the_file_first_and_keeps_data(db_path):
+    from alembic import command
+
+    from butler_desk.storage.database import _alembic_config, make_engine
+
     if head_revision() == "0001":
         pytest.skip("only one schema revision so far")
-    open_database(db_path).dispose()
-    assert list((db_path.parent / "backups").glob("*before-upgrade-0001-*.sqlite3"))
+    engine = make_engine(f"sqlite:///{db_path}")
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "0001")
+        conn.execute(text("INSERT INTO app_meta (key, value) VALUES ('application', 'butler-desk')"))
+        conn.execute(text("INSERT INTO estates (name, company_name, service_center, address, postcode, phone) "
+                          "VALUES ('翠湖花园', '', '', '', '', '')"))
+    engine.dispose()
+
+    db = open_database(db_path)
+
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head_revision()
+        assert conn.execute(text("SELECT name FROM estates")).scalar() == "翠湖花园"
+    db.dispose()
+    copies = list((db_path.parent / "backups").glob("*before-upgrade-0001-*.sqlite3"))
+    assert len(copies) == 1
+    con = sqlite3.connect(copies[0])
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    con.close()
 
 
 def test_backup_and_restore_round_trip_keeps_the_current_file(ctx, db_path, tmp_path):
@@ -145,3 +161,9 @@ def test_restore_refuses_a_backup_from_a_newer_program(ctx, db_path, tmp_path):
     with pytest.raises(DatabaseProblem) as info:
         restore_from(db_path, newer)
     assert "更新版本" in info.value.message
+
+
+def test_the_schema_head_constant_matches_the_migration_scripts():
+    from butler_desk.storage.database import SCHEMA_HEAD
+
+    assert SCHEMA_HEAD == head_revision()

@@ -1,0 +1,147 @@
+"""Importing a roster into the ledger: one transaction, idempotent, audited, bad rows reported."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from butler_desk.domain.enums import UnitStatus
+from butler_desk.exchange import Cancelled
+from butler_desk.services.ledger import LedgerService
+from butler_desk.services.ledger_index import LedgerFilter
+from butler_desk.services.roster_import import RosterImportService
+
+HEADERS = ["组团", "房号", "建筑面积", "物业费单价", "房屋状态", "业主姓名", "身份", "联系电话", "入住日期", "重点客户"]
+ROWS = [
+    ["一组团", "3栋2单元1201", 89.5, 2.8, "已入住", "张三", "业主", "138 1234 5678", datetime(2024, 3, 1), "是"],
+    ["一组团", "3-2-1201", None, None, None, "李梅", "家属", "139-0000-1111", None, None],
+    ["一组团", "３＃２－１２０２", "95.12㎡", "2.80", "出租", "王五", "业主", "13700001111", None, "否"],
+    ["一组团", "3-2-1202", None, None, None, "赵六", "租户", "0755-88889999", "2025/6/1", None],
+    ["二组团", "12-1-301", 120, 3.2, "空置", None, None, None, None, None],
+    ["二组团", "12-1-302", 120, 3.2, "已入住", "钱七", "业主", "1381234", None, None],  # bad phone
+    ["二组团", "12栋1单元", 120, 3.2, "已入住", "孙八", "业主", None, None, None],  # bad room
+]
+
+
+def _roster(path, rows=ROWS):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "业户资料"
+    ws.append(["翠湖花园业户资料 2026年"])
+    ws.append(HEADERS)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def service(ctx):
+    return RosterImportService(ctx)
+
+
+def _counts(db_path):
+    con = sqlite3.connect(db_path)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("clusters", "buildings", "units", "parties", "phones", "occupancies", "audit_log")}
+    finally:
+        con.close()
+
+
+def test_an_empty_database_gets_the_clusters_buildings_units_and_people_the_roster_names(ctx, service, tmp_path, db_path):
+    summary = service.import_roster(service.read(_roster(tmp_path / "r.xlsx")), estate_name="翠湖花园")
+
+    assert summary.imported_rows == 5
+    assert summary.failed_rows == 2
+    assert (summary.new_clusters, summary.new_buildings, summary.new_units, summary.new_parties) == (2, 2, 3, 4)
+    ledger = LedgerService(ctx)
+    index = ledger.load_index()
+    rows = {r.code: r for r in index.rows}
+    assert set(rows) == {"3-2-1201", "3-2-1202", "12-1-301"}
+    assert rows["3-2-1201"].owners == "张三"
+    assert rows["3-2-1201"].key_client
+    assert rows["3-2-1202"].status is UnitStatus.LET
+    assert rows["12-1-301"].status is UnitStatus.VACANT
+    assert str(rows["3-2-1202"].area) == "95.12"
+    detail = ledger.unit_detail(rows["3-2-1201"].unit_id)
+    assert [o.party.name for o in detail.current] == ["张三", "李梅"]
+    assert detail.current[0].moved_in == date(2024, 3, 1)
+    assert [r.code for r in index.filter(LedgerFilter(query="zs"))] == ["3-2-1201"]
+    # every inserted row is in the audit trail, with the operator
+    history = ledger.unit_history(rows["3-2-1201"].unit_id)
+    assert {h.record.split()[0] for h in history} >= {"房屋", "入住关系"}
+    assert all(h.operator == "李晓红" for h in history)
+    assert ledger.estate_name() == "翠湖花园"
+
+
+def test_importing_the_same_file_twice_changes_nothing(service, tmp_path, db_path):
+    path = _roster(tmp_path / "r.xlsx")
+    service.import_roster(service.read(path))
+    before = _counts(db_path)
+    again = service.import_roster(service.read(path))
+    assert again.unchanged_rows == again.imported_rows == 5
+    assert (again.new_units, again.new_parties, again.updated_units, again.updated_parties) == (0, 0, 0, 0)
+    assert _counts(db_path) == before
+
+
+def test_a_changed_row_updates_the_unit_and_is_audited(ctx, service, tmp_path):
+    service.import_roster(service.read(_roster(tmp_path / "r.xlsx")))
+    changed = [list(r) for r in ROWS[:1]]
+    changed[0][2] = 90.0
+    changed[0][7] = "13812345678、13900002222"
+    summary = service.import_roster(service.read(_roster(tmp_path / "r2.xlsx", changed)))
+    assert (summary.updated_units, summary.updated_parties) == (1, 1)
+    ledger = LedgerService(ctx)
+    unit_id = next(r.unit_id for r in ledger.load_index().rows if r.code == "3-2-1201")
+    assert str(ledger.unit_detail(unit_id).area) == "90.00"
+    latest = ledger.unit_history(unit_id)[0]
+    assert ("建筑面积(㎡)", "89.50", "90.00") in latest.changes
+
+
+def test_a_dry_run_reports_the_same_counts_and_writes_nothing(service, tmp_path, db_path):
+    path = _roster(tmp_path / "r.xlsx")
+    before = _counts(db_path)
+    dry = service.import_roster(service.read(path), dry_run=True)
+    assert _counts(db_path) == before
+    real = service.import_roster(service.read(path))
+    assert (dry.new_units, dry.new_parties, dry.imported_rows) == (real.new_units, real.new_parties, real.imported_rows)
+
+
+def test_a_cancelled_import_leaves_nothing_half_written(service, tmp_path, db_path):
+    rows = [["一组团", f"5-1-{100 + i}", 80, 2.5, "已入住", f"业主{i}", "业主", None, None, None] for i in range(1, 900)]
+    roster = service.read(_roster(tmp_path / "big.xlsx", rows))
+    before = _counts(db_path)
+    calls = {"n": 0}
+
+    def cancel_after_a_while() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 2
+
+    with pytest.raises(Cancelled):
+        service.import_roster(roster, is_cancelled=cancel_after_a_while)
+    assert _counts(db_path) == before
+
+
+def test_failed_rows_are_saved_with_their_reasons(service, tmp_path):
+    summary = service.import_roster(service.read(_roster(tmp_path / "r.xlsx")))
+    out = service.save_failed_rows(summary, tmp_path / "errors.xlsx")
+    ws = load_workbook(out).active
+    values = [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    header = values[0]
+    assert "错误原因" in header
+    reasons = [row[header.index("错误原因")] for row in values[1:] if any(row)]
+    assert len(reasons) == 2
+    assert any("电话" in r for r in reasons)
+    assert any("房号" in r for r in reasons)
+
+
+def test_a_building_already_in_another_cluster_is_a_row_issue(service, tmp_path):
+    service.import_roster(service.read(_roster(tmp_path / "r.xlsx", ROWS[:1])))
+    moved = [["九组团", "3-2-1203", 80, 2.5, "空置", None, None, None, None, None]]
+    summary = service.import_roster(service.read(_roster(tmp_path / "r2.xlsx", moved)))
+    assert summary.imported_rows == 0
+    assert "一组团" in summary.issues[0].message
