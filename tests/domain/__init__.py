@@ -1,0 +1,1 @@
+"""Tests for butler_desk.domain."""
