@@ -12,6 +12,7 @@ from butler_desk.domain.contacts import id_check_char
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.names import name_search_keys
 from butler_desk.services import demo_names as data
+from butler_desk.services.demo_requests import add_demo_requests
 from butler_desk.services.maintenance import open_context
 from butler_desk.storage import repositories as repo
 from butler_desk.storage.audit import record_event
@@ -91,8 +92,12 @@ def _building_plan(units: int, rng: random.Random) -> list[tuple[int, int, int]]
     return plan
 
 
-def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127) -> DemoStats:
-    """Create the demo estate in a new database at ``path`` (the same seed gives the same estate)."""
+def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127, requests: int | None = None) -> DemoStats:
+    """Create the demo estate in a new database at ``path`` (the same seed gives the same estate).
+
+    ``requests``: how many service requests to add over the past year (None: about 1.5
+    per unit, 0: none).
+    """
     rng = random.Random(seed)
     people = _People(rng)
     ctx = open_context(Path(path), OPERATOR)
@@ -143,6 +148,8 @@ def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127) -> De
         repo.bulk_insert(session, Occupancy, occ_rows)
         record_event(session, "insert", "estates", 1, data.ESTATE["name"],
                      detail={"说明": [None, f"生成演示小区：{len(unit_rows)} 户，{len(party_rows)} 人，种子 {seed}"]})
+    if requests != 0:
+        add_demo_requests(ctx, count=requests, seed=seed)
     ctx.db.dispose()
     return DemoStats(n_clusters, len(buildings), len(unit_rows), len(party_rows), by_status)
 
