@@ -67,6 +67,11 @@ class DeliveryMethod(LabelledEnum):
     def kind_label(cls) -> str:
         return "送达方式"
 
+    @property
+    def short_label(self) -> str:
+        """At most four characters, for narrow columns of printed sheets."""
+        return "安防派送" if self is DeliveryMethod.WITH_SECURITY else self.label
+
 
 class Audience(LabelledEnum):
     """Whom a kind of document is written to."""
@@ -161,9 +166,9 @@ def choose_addressee(status: UnitStatus, occupants: Sequence[Occupant], audience
 
 
 def plan_delivery(status: UnitStatus, occupants: Sequence[Occupant], kind: DocumentKind,
-                  hand_method: DeliveryMethod | None = None) -> Delivery | None:
-    """Addressee and method for one unit; None when there is nobody to write to."""
-    addressee = choose_addressee(status, occupants, audience_for(kind))
+                  hand_method: DeliveryMethod | None = None, audience: Audience | None = None) -> Delivery | None:
+    """Addressee and method for one unit (``audience`` overrides the kind's); None when nobody is on record."""
+    addressee = choose_addressee(status, occupants, audience or audience_for(kind))
     if addressee is None:
         return None
     lives_there = addressee in residents(status, occupants)

@@ -171,6 +171,10 @@ def pdf_canvas(out: str | os.PathLike[str], pagesize: tuple[float, float], pen: 
         if strict and pen.missing:
             raise BadInput(describe_missing(pen.missing))
         c.save()
+        # mkstemp makes the file private (0600); a saved PDF should get the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         try:
             os.replace(tmp, target)
         except PermissionError as exc:  # on Windows: the previous copy is open in a PDF viewer

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -224,17 +224,24 @@ class EnvelopeWriter:
 
 def render_envelopes(recipients: Iterable[Recipient | Mapping[str, object]], sender: CompanyInfo | Mapping[str, object],
                      out: str | os.PathLike[str], *, options: EnvelopeOptions = DEFAULT_OPTIONS,
-                     strict: bool = False, fonts: FontSet | None = None) -> RenderResult:
-    """One envelope page per recipient, in the order given (the letters' order)."""
+                     strict: bool = False, fonts: FontSet | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> RenderResult:
+    """One envelope page per recipient, in the order given (the letters' order).
+
+    ``progress(done, total)`` is called after each envelope; an exception it raises (a
+    cancel) stops the run and leaves no file behind.
+    """
     people = check_recipients(recipients, postcodes=True)
     fontset = resolve_fonts(fonts)
     missing = check_inputs([t for p in people for t in (p.name, p.address, p.room)], fontset, strict)
     pen = Pen(fontset)
     writer = EnvelopeWriter(pen, CompanyInfo.coerce(sender), options)
     with pdf_canvas(out, writer.page_size, pen, title="信封", strict=strict) as c:
-        for person in people:
+        for done, person in enumerate(people, start=1):
             writer.draw(c, person)
             c.showPage()
+            if progress is not None:
+                progress(done, len(people))
     return RenderResult(Path(out), len(people), merge_missing(missing, pen.missing))
 
 

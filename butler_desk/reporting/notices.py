@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import string
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -98,11 +98,15 @@ def render_letters(template: NoticeTemplate | str, values: Mapping[str, Any],
                    envelopes_out: str | os.PathLike[str] | None = None,
                    envelope: EnvelopeOptions = DEFAULT_OPTIONS,
                    issued_on: date | None = None, strict: bool = False,
-                   fonts: FontSet | None = None) -> LetterBatch:
+                   fonts: FontSet | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> LetterBatch:
     """One letter per household ("尊敬的张三业主："), and their envelopes in the same order.
 
     Every recipient's postcode is checked before anything is drawn; with ``strict``, so are
-    the characters of names and addresses.
+    the characters of names and addresses. ``progress(done, total)`` is called after each
+    letter and each envelope (total counts both); an exception it raises (a cancel) stops
+    the batch and discards the file being written (a finished letters file stays: the
+    caller decides).
     """
     spec = template if isinstance(template, NoticeTemplate) else load_notice(template)
     checked = check_values(spec, values)
@@ -117,21 +121,26 @@ def render_letters(template: NoticeTemplate | str, values: Mapping[str, Any],
     composer = _Composer(pen, spec, checked, info, issued_on, LETTER)
     head, body = composer.head(), composer.body()
     total_pages = 0
+    steps = len(people) * (1 if envelopes_out is None else 2)
     with pdf_canvas(out, A4, pen, title=spec.title, strict=strict) as c:
-        for person in people:
+        for done, person in enumerate(people, start=1):
             own = [composer.reference(person), composer.salutation(f"尊敬的{person.addressee()}：")]
             pages = _paginate(head + own + body)
             _draw_pages(c, pen, pages)
             total_pages += len(pages)
+            if progress is not None:
+                progress(done, steps)
     letters = RenderResult(Path(out), total_pages, merge_missing(missing, pen.missing))
     if envelopes_out is None:
         return LetterBatch(letters, None)
     env_pen = Pen(fontset)
     writer = EnvelopeWriter(env_pen, info, envelope)
     with pdf_canvas(envelopes_out, writer.page_size, env_pen, title=f"{spec.title} 信封", strict=strict) as c:
-        for person in people:
+        for done, person in enumerate(people, start=len(people) + 1):
             writer.draw(c, person)
             c.showPage()
+            if progress is not None:
+                progress(done, steps)
     envelopes = RenderResult(Path(envelopes_out), len(people),
                              merge_missing(missing_glyphs(on_envelope, fontset), env_pen.missing))
     return LetterBatch(letters, envelopes)

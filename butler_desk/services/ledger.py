@@ -14,13 +14,13 @@ from butler_desk.domain.contacts import parse_phones, validate_id_number, valida
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.masking import mask_id_number, mask_phone
-from butler_desk.domain.names import name_search_keys
 from butler_desk.domain.rooms import RoomCode, parse_room_code
 from butler_desk.domain.text import clean_text
 from butler_desk.services.context import AppContext
 from butler_desk.services.ledger_index import LedgerIndex, build_index
 from butler_desk.services.ledger_views import (
     ClusterView,
+    EstateInfo,
     HistoryEntry,
     LedgerCounts,
     OccupancyView,
@@ -49,10 +49,15 @@ FIELD_LABELS = {
     "party_id": "业户", "cluster_id": "组团", "butler": "管家", "sort_order": "排序", "estate_id": "项目",
     "company_name": "公司名称", "service_center": "服务中心", "address": "地址", "phone": "电话",
     "field": "字段", "reason": "原因",
+    # 文件发放 (document deliveries), shown in a household's 变更记录
+    "document_id": "文件", "seq": "序号", "addressee": "收件人", "method": "送达方式", "sent_on": "发出日期",
+    "received_on": "签收日期", "signed_by": "签收人", "returned": "退回", "returned_on": "退回日期",
+    "return_reason": "退回原因", "note": "说明",
 }
 ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "reveal": "查看明文"}
 TABLE_LABELS = {"units": "房屋", "parties": "业户", "phones": "电话", "occupancies": "入住关系",
-                "clusters": "组团", "buildings": "楼栋", "estates": "项目"}
+                "clusters": "组团", "buildings": "楼栋", "estates": "项目",
+                "document_deliveries": "文件发放", "documents": "文件", "requests": "报事报修"}
 # Sensitive values never appear in clear in 变更记录 either.
 SENSITIVE_FIELDS = {"number": mask_phone, "id_number": mask_id_number}
 
@@ -182,6 +187,41 @@ class LedgerService:
     def estate_name(self) -> str:
         with self.ctx.db.reading() as session:
             return repo.estate_name(session)
+
+    def estate_info(self) -> EstateInfo:
+        with self.ctx.db.reading() as session:
+            estate = repo.first_estate(session)
+            if estate is None:
+                return EstateInfo()
+            return EstateInfo(estate.name, estate.company_name, estate.service_center, estate.address,
+                              estate.postcode, estate.phone)
+
+    def save_estate(self, info: EstateInfo) -> None:
+        """小区信息: validated, audited; letters and envelopes print it as the sender."""
+        name = clean_text(info.name)
+        if not name:
+            raise BadInput("请填写小区名称", field="name")
+        postcode = clean_text(info.postcode)
+        try:
+            postcode = validate_postcode(postcode) if postcode else ""
+        except BadInput as exc:
+            raise BadInput(exc.message, field="postcode") from None
+        phone = clean_text(info.phone)
+        if phone:
+            from butler_desk.domain.contacts import normalize_phone
+
+            try:
+                phone = normalize_phone(phone).number
+            except BadInput as exc:
+                raise BadInput(exc.message, field="phone") from None
+        with self.ctx.db.unit_of_work(self.ctx.operator) as session:
+            estate = ensure_estate(session, name)
+            estate.name = name
+            estate.company_name = clean_text(info.company_name)
+            estate.service_center = clean_text(info.service_center) or "物业服务中心"
+            estate.address = clean_text(info.address)
+            estate.postcode = postcode
+            estate.phone = phone
 
     def counts(self) -> LedgerCounts:
         with self.ctx.db.reading() as session:
@@ -418,4 +458,6 @@ def apply_party_input(party: Party, data: PartyInput) -> None:
     party.mailing_address = clean_text(data.mailing_address)
     party.key_client = bool(data.key_client)
     party.notes = (data.notes or "").strip()
+    from butler_desk.domain.names import name_search_keys  # pypinyin: 0.3 s to import, not needed to start
+
     party.search_keys = " ".join(name_search_keys(name))

@@ -140,3 +140,15 @@ class LedgerCounts:
     units: int
     by_status: dict[UnitStatus, int] = field(default_factory=dict)
     key_clients: int = 0
+
+
+@dataclass
+class EstateInfo:
+    """The estate and its service centre, printed on every letter, notice and envelope."""
+
+    name: str = ""
+    company_name: str = ""
+    service_center: str = "物业服务中心"
+    address: str = ""
+    postcode: str = ""
+    phone: str = ""

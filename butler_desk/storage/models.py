@@ -266,3 +266,6 @@ class AuditEntry(Base):
     unit_id: Mapped[int | None] = mapped_column(Integer)
     party_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON {field: [old, new]}
+
+from butler_desk.storage import models_requests  # noqa: F401
+from butler_desk.storage import models_documents  # noqa: E402, F401

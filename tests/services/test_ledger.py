@@ -168,3 +168,16 @@ def test_search_finds_units_by_any_room_spelling_name_pinyin_initials_and_phone(
     assert codes("8888") == ["12-1-301"]
     assert codes("zs", cluster_id=ledger.clusters()[1].cluster_id) == []
     assert codes("", status=UnitStatus.VACANT) == ["3-2-1201", "3-2-1202", "12-1-301"]
+
+
+def test_estate_details_are_validated_and_saved(ledger):
+    from butler_desk.services.ledger_views import EstateInfo
+
+    with pytest.raises(BadInput) as info:
+        ledger.save_estate(EstateInfo(name="翠湖花园", postcode="5181"))
+    assert info.value.field == "postcode"
+    ledger.save_estate(EstateInfo(name="翠湖花园", company_name="安居物业服务有限公司", address="深圳市龙岗区翠湖路88号",
+                                  postcode="518116", phone="0755 2888 1234"))
+    saved = ledger.estate_info()
+    assert (saved.name, saved.postcode, saved.phone) == ("翠湖花园", "518116", "0755-28881234")
+    assert ledger.estate_name() == "翠湖花园"

@@ -1,0 +1,166 @@
+"""``butler-desk print …`` and ``butler-desk documents …`` on the demo estate: files, register, exit codes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from butler_desk.cli import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE, run
+from butler_desk.domain.enums import PartyRole
+from butler_desk.reporting import missing_glyphs
+from butler_desk.services.demo import build_demo_estate
+from butler_desk.services.documents import DocumentService
+from butler_desk.services.ledger import LedgerService
+from butler_desk.services.ledger_views import PartyInput, UnitInput
+from butler_desk.services.maintenance import open_context
+from tests.reporting.pdfcheck import pages_text
+
+RARE = "𰻞"
+WATER = ["--set", "开始时间=2026-12-01 09:00", "--set", "恢复供水时间=2026-12-01 17:00", "--set", "area=1栋",
+         "--set", "停水原因=水池清洗", "--set", "咨询电话=0755-28881234"]
+
+
+@pytest.fixture
+def demo(db_path):
+    build_demo_estate(db_path, units=60)
+    ctx = open_context(db_path, "测试")
+    ledger = LedgerService(ctx)
+    unit_id = ledger.save_unit(UnitInput(room_code="9-1-101", cluster="一组团", status="已入住"))
+    ledger.move_in(unit_id, PartyRole.OWNER, PartyInput(name=f"王{RARE}", phones="13312345678"),
+                   on=date(2024, 1, 1), moved_in=date(2024, 2, 1))
+    ctx.db.dispose()
+    return ["--db", str(db_path)]
+
+
+def _register(db_path):
+    ctx = open_context(db_path, "测试")
+    try:
+        return DocumentService(ctx).batches()
+    finally:
+        ctx.db.dispose()
+
+
+def test_form_list_shows_ids_numbers_and_titles(demo, capsys):
+    assert run([*demo, "print", "form", "--list"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "sign-off-sheet" in out and "KF-09" in out and "文件签收单" in out
+
+
+def test_a_blank_form_prints_the_pages_asked_for(demo, tmp_path, capsys):
+    out = tmp_path / "vacant.pdf"
+    assert run([*demo, "print", "form", "vacant-inspection", "--blank", "2", "--out", str(out)]) == EXIT_OK
+    assert len(PdfReader(str(out)).pages) == 2
+    assert "2 页" in capsys.readouterr().out
+
+
+def test_id_on_a_form_without_a_record_source_is_a_usage_error(demo, tmp_path, capsys):
+    code = run([*demo, "print", "form", "patrol-record", "--id", "3", "--out", str(tmp_path / "x.pdf")])
+    assert code == EXIT_USAGE
+    assert "不能按编号填写" in capsys.readouterr().err
+
+
+def test_a_missing_required_field_names_it_and_exits_3(demo, db_path, tmp_path, capsys):
+    out = tmp_path / "notice.pdf"
+    code = run([*demo, "print", "notice", "water-outage", "--buildings", "1", *WATER[:2], "--out", str(out)])
+    assert code == EXIT_BAD_DATA
+    err = capsys.readouterr().err
+    assert "预计恢复供水时间" in err and "--set end=" in err
+    assert not out.exists()
+    assert _register(db_path) == []
+
+
+def test_an_unknown_field_is_a_usage_error(demo, tmp_path, capsys):
+    code = run([*demo, "print", "notice", "water-outage", "--buildings", "1", "--set", "颜色=红",
+                "--out", str(tmp_path / "n.pdf")])
+    assert code == EXIT_USAGE
+    assert "没有字段“颜色”" in capsys.readouterr().err
+
+
+def test_a_notice_for_a_building_prints_four_files_in_one_order_and_is_recorded(demo, db_path, tmp_path, capsys):
+    out = tmp_path / "停水.pdf"
+    code = run([*demo, "--operator", "李晓红", "print", "notice", "water-outage", "--buildings", "1", *WATER,
+                "--date", "2026-11-20", "--out", str(out)])
+    assert code == EXIT_OK, capsys.readouterr().err
+    stdout = capsys.readouterr().out
+    assert "发放记录" in stdout and "签收单" in stdout
+    letters, envelopes = tmp_path / "停水-信件.pdf", tmp_path / "停水-信封.pdf"
+    assert (tmp_path / "停水-签收单.pdf").exists()
+    batches = _register(db_path)
+    assert len(batches) == 1 and batches[0].operator == "李晓红" and batches[0].issued_on == date(2026, 11, 20)
+    ctx = open_context(db_path, "测试")
+    rows = DocumentService(ctx).batch_detail(batches[0].document_id).deliveries
+    ctx.db.dispose()
+    letter_pages, envelope_pages = pages_text(letters), pages_text(envelopes)
+    assert len(letter_pages) == len(envelope_pages) == len(rows) == batches[0].copies
+    for row, letter, envelope in zip(rows, letter_pages, envelope_pages, strict=True):
+        assert row.room in letter and row.addressee in letter and row.addressee in envelope
+    board = "".join(pages_text(out))
+    assert not any(row.addressee in board for row in rows)
+
+
+def test_a_rare_character_warns_on_stderr_and_strict_refuses(demo, db_path, tmp_path, capsys):
+    if not missing_glyphs([RARE]):
+        pytest.skip(f"a font on this machine prints {RARE}")
+    args = [*demo, "print", "notice", "water-outage", "--units", "9-1-101", *WATER]
+    assert run([*args, "--strict", "--out", str(tmp_path / "strict.pdf")]) == EXIT_BAD_DATA
+    assert RARE in capsys.readouterr().err
+    assert not (tmp_path / "strict.pdf").exists() and _register(db_path) == []
+    assert run([*args, "--out", str(tmp_path / "ok.pdf")]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "警告" in err and f"王{RARE}" in err
+
+
+def test_no_selection_is_refused_with_exit_3(demo, tmp_path, capsys):
+    assert run([*demo, "print", "notice", "water-outage", *WATER, "--out", str(tmp_path / "n.pdf")]) == EXIT_BAD_DATA
+    assert "发放范围" in capsys.readouterr().err
+
+
+def test_envelopes_take_size_mode_and_offset_from_the_command_line(demo, tmp_path):
+    out = tmp_path / "env.pdf"
+    code = run([*demo, "print", "envelopes", "--units", "9-1-101,1栋1单元101", "--size", "C5", "--preprinted",
+                "--offset", "1,2", "--out", str(out)])
+    assert code == EXIT_OK
+    pages = PdfReader(str(out)).pages
+    assert len(pages) == 2
+    assert round(float(pages[0].mediabox.width) * 25.4 / 72) == 229
+    assert "贴邮票处" not in "".join(pages_text(out))
+
+
+def test_calibration_and_setup(demo, tmp_path, capsys):
+    assert run([*demo, "print", "setup", "--printer", "前台HP", "--size", "ZL", "--offset", "1.5,-2"]) == EXIT_OK
+    assert "前台HP" in capsys.readouterr().out
+    out = tmp_path / "cal.pdf"
+    assert run([*demo, "print", "calibration", "--printer", "前台HP", "--out", str(out)]) == EXIT_OK
+    assert "dx=+1.5" in "".join(pages_text(out))
+    assert run([*demo, "print", "setup", "--offset", "30,0"]) == EXIT_BAD_DATA
+
+
+def test_documents_uncollected_lists_copies_after_two_weeks(demo, tmp_path, capsys):
+    run([*demo, "print", "notice", "water-outage", "--buildings", "1", *WATER, "--date", "2026-11-02",
+         "--out", str(tmp_path / "n.pdf")])
+    capsys.readouterr()
+    assert run([*demo, "documents", "uncollected", "--today", "2026-11-15"]) == EXIT_OK
+    assert "没有超期未签收的文件" in capsys.readouterr().out
+    out = tmp_path / "overdue.pdf"
+    assert run([*demo, "documents", "uncollected", "--today", "2026-11-16", "--out", str(out)]) == EXIT_OK
+    listing = capsys.readouterr().out
+    assert "已 14 天" in listing and "****" in listing
+    assert "逾期未领文件清单" in "".join(pages_text(out))
+    assert run([*demo, "documents", "uncollected", "--today", "16/11/2026"]) == EXIT_USAGE
+
+
+def test_documents_received_and_returned_from_the_command_line(demo, db_path, tmp_path, capsys):
+    run([*demo, "print", "notice", "water-outage", "--units", "1-1-101", *WATER, "--date", "2026-11-02",
+         "--out", str(tmp_path / "n.pdf")])
+    batch = _register(db_path)[0]
+    ctx = open_context(db_path, "测试")
+    delivery_id = DocumentService(ctx).batch_detail(batch.document_id).deliveries[0].delivery_id
+    ctx.db.dispose()
+    assert run([*demo, "documents", "received", str(delivery_id), "--by", "本人", "--on", "2026-11-03"]) == EXIT_OK
+    assert run([*demo, "documents", "returned", str(delivery_id), "--reason", "拒收"]) == EXIT_BAD_DATA
+    assert run([*demo, "documents", "show", str(batch.document_id)]) == EXIT_OK
+    assert "已签收" in capsys.readouterr().out
+    assert run([*demo, "documents", "signoff", str(batch.document_id), "--out", str(tmp_path / "s.pdf")]) == EXIT_OK
+    assert "本人" in "".join(pages_text(tmp_path / "s.pdf"))
