@@ -10,10 +10,13 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from butler_desk.storage.bulk import executemany_rows, insert_returning_ids
 from butler_desk.storage.models import Audited, AuditEntry
 from butler_desk.storage.types import utcnow
 
 OPERATOR_KEY = "operator"
+_JSON_NATIVE = frozenset({str, int, bool, type(None)})
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _plain(value: Any) -> Any:
@@ -111,27 +114,6 @@ def record_event(
     )
 
 
-def _insert_returning_ids(session: Session, table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` and return their new ids in order.
-
-    SQLite cannot promise the order of a multi-row RETURNING, so SQLAlchemy would send
-    one INSERT per row; instead, while this transaction holds SQLite's write lock, rows
-    inserted without an id take max(id)+1, +2, … and one executemany does it. Other
-    databases get an ordered RETURNING, which they batch.
-    """
-    if session.bind is not None and session.get_bind().dialect.name != "sqlite":
-        statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        return list(session.execute(statement, rows).scalars())
-    from sqlalchemy import func, select
-
-    before = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    session.execute(table.insert(), rows)
-    ids = list(session.execute(select(table.c.id).where(table.c.id > before).order_by(table.c.id)).scalars())
-    if len(ids) != len(rows):  # pragma: no cover - would mean another writer, which the lock forbids
-        raise RuntimeError(f"bulk insert into {table.name}: expected {len(rows)} new ids, found {len(ids)}")
-    return ids
-
-
 def insert_audited(session: Session, model: type[Audited], rows: list[dict[str, Any]], chunk: int = 2000) -> list[int]:
     """Insert many new rows at once and audit each one exactly as the flush hook would.
 
@@ -144,20 +126,21 @@ def insert_audited(session: Session, model: type[Audited], rows: list[dict[str, 
     ids: list[int] = []
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
-        new_ids = _insert_returning_ids(session, model.__table__, part)  # type: ignore[attr-defined]
+        new_ids = insert_returning_ids(session, model.__table__, part)  # type: ignore[attr-defined]
         now = utcnow()
         entries = []
         for new_id, values in zip(new_ids, part, strict=True):
             values = {**values, "id": new_id}
             unit_id, party_id = model.audit_refs_of(values)
-            changes = {k: [None, _plain(v)] for k, v in values.items() if k not in exclude and k != "id"}
+            changes = {k: [None, v if type(v) in _JSON_NATIVE else _plain(v)]
+                       for k, v in values.items() if k not in exclude and k != "id"}
             entries.append({
                 "at": now, "operator": operator, "action": "insert", "table_name": table_name,
                 "record_id": new_id, "record_label": model.audit_label_of(values)[:100],
                 "unit_id": unit_id, "party_id": party_id,
-                "changes": json.dumps(changes, ensure_ascii=False),
+                "changes": _encode(changes),
             })
-        session.execute(AuditEntry.__table__.insert(), entries)
+        executemany_rows(session, AuditEntry.__table__, entries)
         ids.extend(new_ids)
     return ids
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from butler_desk.storage.bulk import executemany_rows
 from butler_desk.storage.models import (
     AuditEntry,
     Base,
@@ -25,7 +26,7 @@ from butler_desk.storage.models import (
 def bulk_insert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]], chunk: int = 5000) -> None:
     """Fast multi-row insert for generated data (the demo estate); bypasses the unit of work."""
     for start in range(0, len(rows), chunk):
-        session.execute(model.__table__.insert(), list(rows[start : start + chunk]))  # type: ignore[attr-defined]
+        executemany_rows(session, model.__table__, rows[start : start + chunk])  # type: ignore[attr-defined]
 
 
 def first_estate(session: Session) -> Estate | None:
