@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -10,23 +9,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
-from butler_desk.exchange import Cancelled
 from butler_desk.exchange.sheets import save_workbook
-
-_log = logging.getLogger(__name__)
+from butler_desk.exchange.xlsx_out import (
+    Column,
+    auto_filter,
+    data_cells,
+    discard,
+    new_workbook,
+    stream_rows,
+    table_sheet,
+)
 
 SHEET_TITLE = "业户台账"
 MASKED_NOTE = "电话、证件号已隐藏"
 UNMASKED_NOTE = "含业户个人信息，请妥善保管，勿外传"
-TITLE_ROW, HEADER_ROW = 1, 2
-_CHECK_EVERY = 500
 
 
 @dataclass(frozen=True)
@@ -51,42 +47,27 @@ class LedgerExportRow:
     notes: str | None
 
 
-@dataclass(frozen=True)
-class _Column:
-    header: str
-    width: float
-    number_format: str | None = None
-
-
 # Data cells stay on one line: a program that opens the file may keep the stored row height
 # and show only part of a wrapped cell (LibreOffice does). Widths fit the usual content
 # instead (two owners, two masked phones).
-_COLUMNS: tuple[_Column, ...] = (
-    _Column("组团", 10),
-    _Column("楼栋", 6),
-    _Column("单元", 6),
-    _Column("房号", 11),
-    _Column("房屋状态", 12),
-    _Column("建筑面积(㎡)", 10, "#,##0.00"),
-    _Column("物业费单价(元/㎡·月)", 11, "0.00"),
-    _Column("重点客户", 8),
-    _Column("业主", 16),
-    _Column("住户", 22),
-    _Column("联系电话", 27),
-    _Column("证件号码", 22),
-    _Column("通讯地址", 34),
-    _Column("邮政编码", 9),
-    _Column("入住日期", 11, "yyyy-mm-dd"),
-    _Column("备注", 30),
+_COLUMNS: tuple[Column, ...] = (
+    Column("组团", 10),
+    Column("楼栋", 6),
+    Column("单元", 6),
+    Column("房号", 11),
+    Column("房屋状态", 12),
+    Column("建筑面积(㎡)", 10, "#,##0.00"),
+    Column("物业费单价(元/㎡·月)", 11, "0.00"),
+    Column("重点客户", 8),
+    Column("业主", 16),
+    Column("住户", 22),
+    Column("联系电话", 27),
+    Column("证件号码", 22),
+    Column("通讯地址", 34),
+    Column("邮政编码", 9),
+    Column("入住日期", 11, "yyyy-mm-dd"),
+    Column("备注", 30),
 )
-_FORMATTED = {index for index, column in enumerate(_COLUMNS) if column.number_format}
-_TITLE_FONT = Font(bold=True, size=14)
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="2F5597")
-_THIN = Side(style="thin", color="BFBFBF")
-_HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
 
 def write_ledger(
     rows: Iterable[LedgerExportRow],
@@ -104,61 +85,20 @@ def write_ledger(
     row 2 the frozen, filterable header. ``progress(done, total)`` gets ``total`` = 0 when
     ``rows`` has no length. On ``Cancelled`` nothing is written.
     """
-    total = len(rows) if hasattr(rows, "__len__") else 0  # type: ignore[arg-type]
-    book = Workbook(write_only=True)
-    book.properties.creator = "管家台"
-    book.properties.title = f"{estate_name} 业户台账".strip()
-    ws = book.create_sheet(SHEET_TITLE)
-    last_letter = get_column_letter(len(_COLUMNS))
-    for index, column in enumerate(_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = f"A{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.merged_cells.add(f"A{TITLE_ROW}:{last_letter}{TITLE_ROW}")
-
-    title = WriteOnlyCell(ws, value=_title(estate_name, exported_on or date.today(), masked))
-    title.font = _TITLE_FONT
-    title.alignment = Alignment(vertical="center")
-    ws.row_dimensions[TITLE_ROW].height = 26
-    ws.append([title])
-    ws.row_dimensions[HEADER_ROW].height = 30  # room for the two-line unit headers
-    ws.append([_header_cell(ws, column.header) for column in _COLUMNS])
-
-    formats = [column.number_format for column in _COLUMNS]
-    done = 0
+    book = new_workbook(f"{estate_name} 业户台账")
+    title = _title(estate_name, exported_on or date.today(), masked)
+    ws = table_sheet(book, SHEET_TITLE, _COLUMNS, title, header_height=30)  # two-line unit headers
     try:
-        for row in rows:
-            done += 1
-            if done % _CHECK_EVERY == 0:
-                if is_cancelled is not None and is_cancelled():
-                    raise Cancelled()
-                if progress is not None:
-                    progress(done, max(total, done))
-            ws.append(_cells(ws, row, formats))
-        if is_cancelled is not None and is_cancelled():
-            raise Cancelled()
+        done = stream_rows(ws, rows, lambda row: data_cells(ws, _COLUMNS, _values(row)),
+                           progress=progress, is_cancelled=is_cancelled)
     except BaseException:
-        _discard(ws)
+        discard(book)
         raise
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{HEADER_ROW + max(done, 1)}"
+    auto_filter(ws, len(_COLUMNS), done)
     path = save_workbook(book, out)
     if progress is not None:
         progress(done, done)
     return path
-
-
-def _discard(ws: Any) -> None:
-    # A write-only sheet streams into a temporary file; finish and delete it now rather than
-    # leave a half-open XML writer for the garbage collector to complain about.
-    try:
-        ws.close()
-        ws._writer.cleanup()
-    except Exception:  # noqa: BLE001 - best effort: the export is being abandoned anyway
-        _log.debug("discarding the cancelled export failed", exc_info=True)
 
 
 def _title(estate_name: str, exported_on: date, masked: bool) -> str:
@@ -168,51 +108,9 @@ def _title(estate_name: str, exported_on: date, masked: bool) -> str:
     return "　".join(parts)
 
 
-def _header_cell(ws: Any, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _CENTER, _HEADER_BORDER
-    return cell
-
-
-def _cells(ws: Any, row: LedgerExportRow, formats: list[str | None]) -> list[Any]:
-    values: list[Any] = [
-        row.cluster or "",
-        row.building,
-        row.unit,
-        row.room_code,
-        row.status_label,
-        row.area,
-        row.fee_rate,
-        "是" if row.key_client else "",
-        _text(row.owners),
-        _text(row.occupants),
-        _text(row.phones),
-        _text(row.id_numbers),
-        _text(row.mailing_address),
-        row.postcode or "",
-        row.move_in,
-        _text(row.notes),
+def _values(row: LedgerExportRow) -> list[Any]:
+    return [
+        row.cluster or "", row.building, row.unit, row.room_code, row.status_label, row.area, row.fee_rate,
+        "是" if row.key_client else "", row.owners, row.occupants, row.phones, row.id_numbers,
+        row.mailing_address, row.postcode or "", row.move_in, row.notes,
     ]
-    # Styled cells cost time in write-only mode; only the columns that need a format get one.
-    for index in _FORMATTED:
-        value = values[index]
-        if value is None or value == "":
-            continue
-        cell = _plain_cell(ws, value)
-        cell.number_format = formats[index]
-        values[index] = cell
-    for index, value in enumerate(values):
-        if isinstance(value, str) and value.startswith("="):
-            values[index] = _plain_cell(ws, value)
-    return values
-
-
-def _plain_cell(ws: Any, value: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text someone typed, never a formula Excel would run
-    return cell
-
-
-def _text(value: str | None) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if value else ""

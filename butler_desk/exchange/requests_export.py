@@ -9,23 +9,30 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from butler_desk.domain.service_stats import GroupStats, KindStats, ServiceStats
 from butler_desk.exchange import Cancelled
 from butler_desk.exchange.sheets import save_workbook
+from butler_desk.exchange.xlsx_out import (
+    Column,
+    auto_filter,
+    data_cells,
+    discard,
+    header_cell,
+    new_workbook,
+    page_setup,
+    stream_rows,
+    table_sheet,
+    title_cell,
+)
 
 REGISTER_TITLE = "工单登记"
 STATS_TITLE = "统计"
 MASKED_NOTE = "电话已隐藏"
 UNMASKED_NOTE = "含业户电话，请妥善保管，勿外传"
-TITLE_ROW, HEADER_ROW = 1, 2
-_CHECK_EVERY = 500
 STATS_NOTE = ("注：受理、超时、按时率、满意率按本期受理的工单计；办结按本期关闭的工单计；"
               "满意率 =（满意 + 基本满意）÷ 已评价。")
 _DATETIME = "yyyy-mm-dd hh:mm"
@@ -66,35 +73,20 @@ class RequestExportRow:
     received_by: str
 
 
-@dataclass(frozen=True)
-class _Column:
-    header: str
-    width: float
-    number_format: str | None = None
-    wrap: bool = False
-
-
-_COLUMNS: tuple[_Column, ...] = (
-    _Column("编号", 15), _Column("类型", 11), _Column("来源", 8), _Column("受理时间", 16, _DATETIME),
-    _Column("组团", 9), _Column("房号/位置", 18, wrap=True), _Column("报事人", 9), _Column("联系电话", 14),
-    _Column("报事内容", 40, wrap=True), _Column("状态", 10), _Column("有效性", 9), _Column("无效理由", 22, wrap=True),
-    _Column("投诉等级", 8), _Column("责任部门", 11), _Column("责任人", 9),
-    _Column("联系/到场时间", 16, _DATETIME), _Column("首次反馈时间", 16, _DATETIME),
-    _Column("处理完成时间", 16, _DATETIME), _Column("解决时间", 16, _DATETIME), _Column("回访时间", 16, _DATETIME),
-    _Column("关闭时间", 16, _DATETIME), _Column("满意度", 9), _Column("回访意见", 24, wrap=True),
-    _Column("业户签字", 8), _Column("重新打开次数", 8), _Column("时限情况", 40, wrap=True), _Column("超时", 6),
-    _Column("受理人", 9),
+_COLUMNS: tuple[Column, ...] = (
+    Column("编号", 15), Column("类型", 11), Column("来源", 8), Column("受理时间", 16, _DATETIME),
+    Column("组团", 9), Column("房号/位置", 18, wrap=True), Column("报事人", 9), Column("联系电话", 14),
+    Column("报事内容", 40, wrap=True), Column("状态", 10), Column("有效性", 9), Column("无效理由", 22, wrap=True),
+    Column("投诉等级", 8), Column("责任部门", 11), Column("责任人", 9),
+    Column("联系/到场时间", 16, _DATETIME), Column("首次反馈时间", 16, _DATETIME),
+    Column("处理完成时间", 16, _DATETIME), Column("解决时间", 16, _DATETIME), Column("回访时间", 16, _DATETIME),
+    Column("关闭时间", 16, _DATETIME), Column("满意度", 9), Column("回访意见", 24, wrap=True),
+    Column("业户签字", 8), Column("重新打开次数", 8), Column("时限情况", 40, wrap=True), Column("超时", 6),
+    Column("受理人", 9),
 )
-_TITLE_FONT = Font(bold=True, size=14)
 _SECTION_FONT = Font(bold=True, size=12)
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="2F5597")
 _TOTAL_FONT = Font(bold=True)
 _LATE_FONT = Font(color="C00000")
-_THIN = Side(style="thin", color="BFBFBF")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_WRAP = Alignment(vertical="top", wrap_text=True)
 
 
 def write_requests(
@@ -113,39 +105,21 @@ def write_requests(
     On ``Cancelled`` nothing is written. ``progress(done, total)`` gets ``total`` = 0
     when ``rows`` has no length.
     """
-    total = len(rows) if hasattr(rows, "__len__") else 0  # type: ignore[arg-type]
-    book = Workbook(write_only=True)
-    book.properties.creator = "管家台"
-    book.properties.title = f"{estate_name} 报事报修登记".strip()
+    book = new_workbook(f"{estate_name} 报事报修登记")
     period = _period(stats.first, stats.last)
-    ws = book.create_sheet(REGISTER_TITLE)
-    _page_setup(ws, landscape=True)
-    last_letter = get_column_letter(len(_COLUMNS))
-    for index, column in enumerate(_COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = f"B{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.merged_cells.add(f"A{TITLE_ROW}:{last_letter}{TITLE_ROW}")
     note = MASKED_NOTE if masked else UNMASKED_NOTE
     today = exported_on or date.today()
-    ws.append([_title(ws, f"{estate_name} 报事报修登记　{period}　导出日期：{today:%Y年%m月%d日}　{note}".strip())])
-    ws.append([_header(ws, column.header) for column in _COLUMNS])
-    done = 0
+    title = f"{estate_name} 报事报修登记　{period}　导出日期：{today:%Y年%m月%d日}　{note}".strip()
+    ws = table_sheet(book, REGISTER_TITLE, _COLUMNS, title, freeze_column="B")
     try:
-        for row in rows:
-            done += 1
-            if done % _CHECK_EVERY == 0:
-                if is_cancelled is not None and is_cancelled():
-                    raise Cancelled()
-                if progress is not None:
-                    progress(done, max(total, done))
-            ws.append(_register_cells(ws, row))
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{HEADER_ROW + max(done, 1)}"
+        done = stream_rows(ws, rows, lambda row: _register_cells(ws, row), progress=progress,
+                           is_cancelled=is_cancelled)
+        auto_filter(ws, len(_COLUMNS), done)
         _write_stats(book.create_sheet(STATS_TITLE), stats, estate_name, period)
         if is_cancelled is not None and is_cancelled():
             raise Cancelled()
-    except Cancelled:
-        _discard(book)
+    except BaseException:
+        discard(book)
         raise
     path = save_workbook(book, out)
     if progress is not None:
@@ -153,40 +127,8 @@ def write_requests(
     return path
 
 
-def _discard(book: Workbook) -> None:
-    """Finish and delete the sheets' temporary files, which a write-only workbook keeps until saved.
-
-    Left alone, the half-written sheet streams complain when garbage-collected.
-    """
-    for sheet in book.worksheets:
-        if not sheet.closed:
-            sheet.close()
-        writer = getattr(sheet, "_writer", None)
-        if writer is not None:
-            writer.cleanup()
-
-
 def _period(first: date, last: date) -> str:
     return f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}"
-
-
-def _page_setup(ws: Any, *, landscape: bool) -> None:
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-
-
-def _title(ws: Any, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.font = _TITLE_FONT
-    return cell
-
-
-def _header(ws: Any, text: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _CENTER, _BORDER
-    return cell
 
 
 def _register_cells(ws: Any, row: RequestExportRow) -> list[Any]:
@@ -197,24 +139,7 @@ def _register_cells(ws: Any, row: RequestExportRow) -> list[Any]:
         row.satisfaction, row.visit_opinion, row.signed, row.reopen_count or None, row.deadlines,
         "是" if row.missed else "", row.received_by,
     ]
-    cells: list[Any] = []
-    for column, value in zip(_COLUMNS, values, strict=True):
-        if value is None or value == "":
-            cells.append(None)
-            continue
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not (column.number_format or column.wrap or (isinstance(value, str) and value.startswith("="))):
-            cells.append(value)  # plain values are much cheaper than styled cells in write-only mode
-            continue
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text someone typed, never a formula Excel would run
-        if column.number_format:
-            cell.number_format = column.number_format
-        if column.wrap:
-            cell.alignment = _WRAP
-        cells.append(cell)
+    cells = data_cells(ws, _COLUMNS, values)
     if row.missed:
         late = WriteOnlyCell(ws, value="是")
         late.font = _LATE_FONT
@@ -226,10 +151,10 @@ def _register_cells(ws: Any, row: RequestExportRow) -> list[Any]:
 
 
 def _write_stats(ws: Any, stats: ServiceStats, estate_name: str, period: str) -> None:
-    _page_setup(ws, landscape=False)
+    page_setup(ws, landscape=False)
     for index, width in enumerate((22, 10, 10, 10, 10, 10, 10, 10), start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.append([_title(ws, f"{estate_name} 报事报修统计　{period}".strip())])
+    ws.append([title_cell(ws, f"{estate_name} 报事报修统计　{period}".strip())])
     ws.append([])
 
     _section(ws, "一、受理与办结（按类型）", ("类型", "受理", "办结", "期末未结", "超时"))
@@ -263,7 +188,7 @@ def _section(ws: Any, title: str, headers: Iterable[str]) -> None:
     heading = WriteOnlyCell(ws, value=title)
     heading.font = _SECTION_FONT
     ws.append([heading])
-    ws.append([_header(ws, text) for text in headers])
+    ws.append([header_cell(ws, text) for text in headers])
 
 
 def _kind_row(ws: Any, item: KindStats, *, bold: bool) -> None:
