@@ -1,0 +1,97 @@
+"""Starting the GUI: QApplication, Chinese font, settings names, database, operator, main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from butler_desk.domain.errors import BadInput
+from butler_desk.paths import resource_path
+from butler_desk.services.maintenance import open_context
+from butler_desk.services.staff import StaffService
+from butler_desk.ui import settings
+from butler_desk.ui.main_window import MainWindow
+from butler_desk.ui.messages import ExceptionHook
+from butler_desk.ui.operator_dialog import choose_operator
+
+log = logging.getLogger(__name__)
+
+EXIT_DATABASE_PROBLEM = 3
+DEMO_OPERATOR = "演示用户"
+# Windows first, then macOS, then Linux. Without an explicit list Qt's fallback may draw
+# Chinese with Japanese glyph shapes (measured: "Noto Sans CJK JP").
+UI_FONT_FAMILIES = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+)
+BUNDLED_FONT = ("fonts", "wqy-microhei.ttc")
+
+
+def chinese_font_families() -> list[str]:
+    """The preferred CJK families installed here; registers the bundled font if none is."""
+    installed = set(QFontDatabase.families())
+    found = [family for family in UI_FONT_FAMILIES if family in installed]
+    if not found:
+        font_file = resource_path(*BUNDLED_FONT)
+        if font_file.exists():
+            font_id = QFontDatabase.addApplicationFont(str(font_file))
+            found = list(QFontDatabase.applicationFontFamilies(font_id)) if font_id >= 0 else []
+        if not found:
+            log.warning("no Chinese UI font found; text may show as boxes")
+    return found
+
+
+def configure_application(app: QApplication) -> None:
+    """Names for QSettings and the Chinese UI font; safe to call more than once."""
+    app.setOrganizationName(settings.ORGANIZATION_NAME)
+    app.setApplicationName("butler-desk")
+    app.setApplicationDisplayName(settings.APPLICATION_NAME)
+    families = chinese_font_families()
+    if families:
+        font = QFont(app.font())
+        font.setFamilies(families + [f for f in font.families() if f not in families])
+        app.setFont(font)
+
+
+def run_gui(db_path: Path, *, demo: bool = False) -> int:
+    """Run the desktop app on ``db_path``; returns the process exit code.
+
+    ``demo`` marks the window as demo data and skips the operator question (the changes
+    are recorded as made by 演示用户).
+    """
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    configure_application(app)  # type: ignore[arg-type]
+    hook = ExceptionHook()
+    hook.install()
+    try:
+        try:
+            ctx = open_context(Path(db_path))
+        except BadInput as exc:  # DatabaseProblem included: corrupt or foreign file
+            log.error("cannot open database %s: %s", db_path, exc.message)
+            QMessageBox.critical(None, "无法打开数据库", exc.message)
+            return EXIT_DATABASE_PROBLEM
+        except Exception as exc:  # noqa: BLE001 - the user sees a sentence, the log the traceback
+            log.exception("cannot open database %s", db_path)
+            QMessageBox.critical(None, "无法打开数据库",
+                                 f"无法打开数据库“{Path(db_path).name}”：{exc}\n请联系管理员或从备份恢复。")
+            return EXIT_DATABASE_PROBLEM
+        try:
+            operator = DEMO_OPERATOR if demo else choose_operator(StaffService(ctx))
+            if operator is None:
+                return 0
+            ctx.operator = operator
+            window = MainWindow(ctx, demo=demo)
+            window.show()
+            return app.exec()
+        finally:
+            ctx.db.dispose()
+    finally:
+        hook.uninstall()

@@ -1,0 +1,204 @@
+"""The main window: tabs, the 文件/帮助 menus, the status bar, and remembered layout."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+import butler_desk
+from butler_desk.domain.errors import BadInput
+from butler_desk.paths import backups_dir_for
+from butler_desk.services.context import AppContext
+from butler_desk.services.ledger import LedgerService
+from butler_desk.services.maintenance import backup_to
+from butler_desk.ui import settings
+from butler_desk.ui.ledger_tab import LedgerTab
+from butler_desk.ui.messages import show_info, show_problem
+from butler_desk.ui.workers import run_with_progress
+
+XLSX = "Excel 工作簿 (*.xlsx)"
+
+
+def _with_suffix(name: str, suffix: str) -> Path:
+    path = Path(name)
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, *, demo: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ledger = LedgerService(ctx)
+        self.setObjectName("MainWindow")
+        estate = self.ledger.estate_name()
+        title = "管家台" + (f" — {estate}" if estate else "")
+        self.setWindowTitle(title + ("（演示数据）" if demo else ""))
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.ledger_tab = LedgerTab(self.ledger)
+        self.tabs.addTab(self.ledger_tab, "业户台账")
+        self.setCentralWidget(self.tabs)
+        self._build_menus()
+        self._build_status_bar()
+
+        self.resize(1280, 760)
+        geometry = settings.value(settings.MAIN_GEOMETRY)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        state = settings.value(settings.MAIN_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+        tab = settings.value(settings.MAIN_TAB)
+        if 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+        self.ledger_tab.reload()
+        self.ledger_tab.focus_search()
+
+    # ----- layout -------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        return action
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self.import_action = self._action("导入业户资料…", self.import_roster, QKeySequence("Ctrl+I"))
+        self.template_action = self._action("下载导入模板…", self.save_template)
+        self.export_action = self._action("导出台账…", self.export_ledger, QKeySequence("Ctrl+E"))
+        self.backup_action = self._action("备份数据库…", self.backup_database)
+        self.quit_action = self._action("退出", self.close, QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.template_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.about_action = self._action("关于", self.about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        self.db_label = QLabel(f"数据库：{self.ctx.db_path}")
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.operator_label = QLabel(f"操作人：{self.ctx.operator}")
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.operator_label)
+
+    # ----- file menu ----------------------------------------------------------------------
+    # Import and export load openpyxl and the roster rules; importing them on first use
+    # keeps them out of start-up, where the ledger has to appear fast.
+    @property
+    def importer(self):
+        from butler_desk.services.roster_import import RosterImportService
+
+        return RosterImportService(self.ctx)
+
+    def import_roster(self) -> None:
+        from butler_desk.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.importer, self)
+        dialog.imported.connect(lambda _summary: self.ledger_tab.reload())
+        dialog.exec()
+        dialog.deleteLater()
+
+    def save_template(self) -> None:
+        suggested = Path(settings.folder(settings.LAST_EXPORT_DIR)) / "业户资料导入模板.xlsx"
+        name, _ = QFileDialog.getSaveFileName(self, "保存导入模板", str(suggested), XLSX)
+        if not name:
+            return
+        out = _with_suffix(name, ".xlsx")
+        settings.remember_folder(settings.LAST_EXPORT_DIR, out)
+        try:
+            saved = self.importer.write_template(out)
+        except Exception as exc:  # noqa: BLE001
+            show_problem(self, exc, "无法保存模板")
+            return
+        show_info(self, "下载导入模板", f"模板已保存到：\n{saved}\n\n请按“填写说明”工作表填写后，用“导入业户资料”导入。")
+
+    def export_ledger(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "导出台账",
+                          "导出全部房屋和业户资料为 Excel。\n\n电话和证件号默认脱敏（如 138****5678）。"
+                          "导出明文仅用于内部存档，导出操作会记录在变更记录中。", QMessageBox.StandardButton.NoButton, self)
+        masked_button = box.addButton("导出（脱敏）", QMessageBox.ButtonRole.AcceptRole)
+        clear_button = box.addButton("导出明文…", QMessageBox.ButtonRole.ActionRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(masked_button)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked not in (masked_button, clear_button):
+            return
+        masked = clicked is masked_button
+        stem = f"业户台账-{date.today():%Y%m%d}" + ("" if masked else "-明文")
+        suggested = Path(settings.folder(settings.LAST_EXPORT_DIR)) / f"{stem}.xlsx"
+        name, _ = QFileDialog.getSaveFileName(self, "导出台账", str(suggested), XLSX)
+        if not name:
+            return
+        out = _with_suffix(name, ".xlsx")
+        settings.remember_folder(settings.LAST_EXPORT_DIR, out)
+        from butler_desk.services.ledger_export import LedgerExportService
+
+        exporter = LedgerExportService(self.ctx)
+
+        def job(progress, is_cancelled):
+            return exporter.export(out, masked=masked, progress=progress, is_cancelled=is_cancelled)
+
+        run_with_progress(
+            self, "导出台账", f"正在导出到 {out.name} …", job,
+            on_finished=lambda path: self._done_message("导出台账", f"台账已导出到：\n{path}"),
+            on_failed=lambda exc: show_problem(self, exc, "导出失败"),
+            on_cancelled=lambda: self.statusBar().showMessage("已取消导出", 5000),
+        )
+
+    def backup_database(self) -> None:
+        db_path = self.ctx.db_path
+        if db_path is None:
+            show_problem(self, BadInput("当前数据库不是本机文件，无法在这里备份；请联系管理员"))
+            return
+        suggested = backups_dir_for(db_path) / f"{db_path.stem}-{datetime.now():%Y%m%d-%H%M}.sqlite3"
+        name, _ = QFileDialog.getSaveFileName(self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3);;所有文件 (*)")
+        if not name:
+            return
+        out = Path(name)
+
+        def job(_progress, _is_cancelled):
+            return backup_to(db_path, out)
+
+        run_with_progress(
+            self, "备份数据库", "正在备份数据库 …", job,
+            on_finished=lambda path: self._done_message(
+                "备份数据库", f"数据库已备份到：\n{path}\n\n请定期把备份复制到 U 盘或其他电脑。"),
+            on_failed=lambda exc: show_problem(self, exc, "备份失败"),
+            cancellable=False,
+        )
+
+    def _done_message(self, title: str, text: str) -> None:
+        self.statusBar().showMessage("".join(text.splitlines()[:2]), 8000)
+        show_info(self, title, text)
+
+    # ----- help ---------------------------------------------------------------------------
+    def about(self) -> None:
+        QMessageBox.about(
+            self, "关于管家台",
+            f"<b>管家台</b> {butler_desk.__version__}<br>物业客服管家的业户台账与日常工作台。<br><br>"
+            f"数据库：{self.ctx.db_path}<br>操作人：{self.ctx.operator}<br><br>"
+            "资料只保存在本机数据库中；电话、证件号默认脱敏显示，查看明文会记录在案。",
+        )
+
+    # ----- state --------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        settings.set_value(settings.MAIN_GEOMETRY, self.saveGeometry())
+        settings.set_value(settings.MAIN_STATE, self.saveState())
+        settings.set_value(settings.MAIN_TAB, self.tabs.currentIndex())
+        self.ledger_tab.save_state()
+        super().closeEvent(event)

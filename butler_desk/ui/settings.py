@@ -1,0 +1,80 @@
+"""Per-PC preferences kept in QSettings: the remembered operator, window layout, last folders.
+
+Every key lives in ``DEFAULTS`` so a maintainer sees the whole set in one place; reading
+goes through ``value()`` so a missing or mistyped value falls back to its default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION_NAME = "ButlerDesk"
+APPLICATION_NAME = "管家台"
+
+OPERATOR = "operator/name"
+MAIN_GEOMETRY = "main_window/geometry"
+MAIN_STATE = "main_window/state"
+MAIN_TAB = "main_window/current_tab"
+LEDGER_HEADER = "ledger/header_state"
+UNIT_DIALOG_GEOMETRY = "unit_dialog/geometry"
+PARTY_DIALOG_GEOMETRY = "party_dialog/geometry"
+IMPORT_DIALOG_GEOMETRY = "import_dialog/geometry"
+LAST_IMPORT_DIR = "folders/import"
+LAST_EXPORT_DIR = "folders/export"
+
+DEFAULTS: dict[str, Any] = {
+    OPERATOR: "",
+    MAIN_GEOMETRY: QByteArray(),
+    MAIN_STATE: QByteArray(),
+    MAIN_TAB: 0,
+    LEDGER_HEADER: QByteArray(),
+    UNIT_DIALOG_GEOMETRY: QByteArray(),
+    PARTY_DIALOG_GEOMETRY: QByteArray(),
+    IMPORT_DIALOG_GEOMETRY: QByteArray(),
+    LAST_IMPORT_DIR: "",
+    LAST_EXPORT_DIR: "",
+}
+
+
+def settings() -> QSettings:
+    """The application's settings object (organisation/application names set in app.py)."""
+    return QSettings()
+
+
+def value(key: str, store: QSettings | None = None) -> Any:
+    """The stored value coerced to the default's type, or the default itself."""
+    default = DEFAULTS[key]
+    raw = (store or settings()).value(key, default)
+    if raw is None:
+        return default
+    if isinstance(default, QByteArray):
+        return raw if isinstance(raw, QByteArray) else default
+    if isinstance(default, bool):
+        return raw in (True, "true", "1", 1)
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return default
+    return str(raw)
+
+
+def set_value(key: str, new_value: Any, store: QSettings | None = None) -> None:
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    (store or settings()).setValue(key, new_value)
+
+
+def folder(key: str, fallback: Path | None = None) -> str:
+    """A remembered folder that still exists, else ``fallback`` (or the home folder)."""
+    remembered = value(key)
+    if remembered and Path(remembered).is_dir():
+        return remembered
+    return str(fallback or Path.home())
+
+
+def remember_folder(key: str, chosen_file: str | Path) -> None:
+    set_value(key, str(Path(chosen_file).parent))

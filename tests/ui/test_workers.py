@@ -1,0 +1,133 @@
+"""Background workers: results, errors and cancellation arrive in the GUI thread; cancel writes nothing."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, QThread, Slot
+from PySide6.QtWidgets import QApplication, QWidget
+
+from butler_desk.domain.errors import BadInput
+from butler_desk.exchange import Cancelled
+from butler_desk.services.roster_import import RosterImportService
+from butler_desk.ui.workers import Worker, run_with_progress
+
+
+class Receiver(QObject):
+    """Lives in the GUI thread and notes which thread each signal arrives in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, object, bool]] = []
+
+    def _note(self, name: str, value: object) -> None:
+        self.events.append((name, value, QThread.currentThread() is QApplication.instance().thread()))
+
+    @Slot(int, int)
+    def progress(self, done: int, total: int) -> None:
+        self._note("progress", (done, total))
+
+    @Slot(object)
+    def finished(self, result: object) -> None:
+        self._note("finished", result)
+
+    @Slot(object)
+    def failed(self, exc: object) -> None:
+        self._note("failed", exc)
+
+    @Slot()
+    def cancelled(self) -> None:
+        self._note("cancelled", None)
+
+
+def _wire(worker: Worker) -> Receiver:
+    receiver = Receiver()
+    worker.progress.connect(receiver.progress)
+    worker.finished.connect(receiver.finished)
+    worker.failed.connect(receiver.failed)
+    worker.cancelled.connect(receiver.cancelled)
+    return receiver
+
+
+def test_a_job_reports_progress_and_its_result_in_the_gui_thread(qtbot):
+    def job(progress, is_cancelled):
+        for n in range(1, 4):
+            progress(n, 3)
+        return "完成"
+
+    worker = Worker(job)
+    receiver = _wire(worker)
+    with qtbot.waitSignal(worker.done):
+        worker.start()
+    qtbot.waitUntil(lambda: any(e[0] == "finished" for e in receiver.events))
+    assert [e[:2] for e in receiver.events] == [
+        ("progress", (1, 3)), ("progress", (2, 3)), ("progress", (3, 3)), ("finished", "完成"),
+    ]
+    assert all(in_gui for _name, _value, in_gui in receiver.events)
+    assert worker.wait()
+
+
+def test_a_bad_input_error_is_handed_over_not_raised(qtbot):
+    def job(progress, is_cancelled):
+        raise BadInput("文件不是 Excel 工作簿")
+
+    worker = Worker(job)
+    receiver = _wire(worker)
+    with qtbot.waitSignal(worker.failed) as blocker:
+        worker.start()
+    assert isinstance(blocker.args[0], BadInput)
+    qtbot.waitUntil(lambda: bool(receiver.events))
+    assert receiver.events[0][0] == "failed"
+
+
+def test_cancel_is_seen_by_the_job_and_reported_as_cancelled(qtbot):
+    gate = threading.Event()
+
+    def job(progress, is_cancelled):
+        gate.wait(5)
+        if is_cancelled():
+            raise Cancelled()
+        return "不应完成"
+
+    worker = Worker(job)
+    with qtbot.waitSignal(worker.cancelled):
+        worker.start()
+        worker.cancel()
+        gate.set()
+    assert worker.is_cancelled()
+
+
+def test_a_cancelled_import_writes_nothing(qtbot, ctx, ledger, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["房号", "建筑面积(㎡)", "姓名", "联系电话"])
+    for n in range(1, 451):
+        sheet.append([f"7-1-{n}", 88, f"测试{n}", f"139{n:08d}"])
+    path = tmp_path / "大名单.xlsx"
+    book.save(path)
+    importer = RosterImportService(ctx)
+    roster = importer.read(path)
+
+    worker = Worker(lambda progress, is_cancelled: importer.import_roster(roster, progress=progress, is_cancelled=is_cancelled))
+    worker.cancel()  # before it starts: the import must notice and roll back
+    with qtbot.waitSignal(worker.cancelled):
+        worker.start()
+    assert len(ledger.load_index()) == 0
+
+
+def test_run_with_progress_calls_back_in_the_gui_thread_and_closes_its_dialog(qtbot):
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    seen = []
+
+    def finished(result):
+        seen.append((result, QThread.currentThread() is QApplication.instance().thread()))
+
+    worker = run_with_progress(parent, "测试", "正在处理…", lambda progress, is_cancelled: 42,
+                               on_finished=finished, on_failed=lambda exc: seen.append(exc))
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [(42, True)]
+    qtbot.waitUntil(lambda: not worker.is_running())
