@@ -101,15 +101,19 @@ def search_per_keystroke(db: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from butler_desk.services.maintenance import open_context
+    from butler_desk.services.ledger import LedgerService
     from butler_desk.ui.ledger_tab import LedgerTab
 
     app = QApplication.instance() or QApplication([])
     ctx = open_context(db, "基准测试")
-    tab = LedgerTab(ctx)
+    tab = LedgerTab(LedgerService(ctx))
     tab.resize(1280, 800)
     tab.show()
-    app.processEvents()
-    box = tab.search_box
+    tab.reload()
+    while tab.is_loading():
+        app.processEvents()
+    assert tab.index is not None and len(tab.index) > 0
+    box = tab.search
     typed = ["3栋2单元1201", "zhangwei", "wxf", "13812", "欧阳", "12-1-3", "liuyang", "0755"]
     latencies = []
     for text in typed:

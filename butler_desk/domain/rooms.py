@@ -442,3 +442,13 @@ def _natural(part: str) -> tuple[tuple[int, int | str], ...]:
     return tuple(
         (0, int(chunk)) if chunk.isdigit() else (1, chunk) for chunk in _NATURAL_CHUNK.findall(part)
     )
+
+
+def code_sort_text(code: str) -> str:
+    """A string whose plain (database) ordering is the ledger's natural room order.
+
+    Each part of ``3-2-1201`` becomes ``0`` + nine digits when numeric, else ``1`` + the
+    text, joined by ``/`` (which sorts before every digit): so building 2 comes before
+    10 and numbers before letters, as ``services.ledger.room_sort_key`` orders them.
+    """
+    return "/".join(("0" + part.zfill(9)) if part.isdigit() else ("1" + part) for part in code.split("-"))

@@ -11,6 +11,7 @@ from pathlib import Path
 from butler_desk.domain.contacts import id_check_char
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.names import name_search_keys
+from butler_desk.domain.rooms import code_sort_text
 from butler_desk.services import demo_names as data
 from butler_desk.services.demo_requests import add_demo_requests
 from butler_desk.services.maintenance import open_context
@@ -137,7 +138,7 @@ def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127, reque
                         area = rng.choice((6850, 8923, 9512, 11860, 12745, 14398, 16520))
                         unit_rows.append(dict(
                             id=uid, building_id=bid, entrance=str(entrance) if entrances > 1 else "", room=room,
-                            code=code, area_centi=area, fee_rate_fen=rng.choice((250, 280, 320)), status=status.value,
+                            code=code, sort_key=code_sort_text(code), area_centi=area, fee_rate_fen=rng.choice((250, 280, 320)), status=status.value,
                             notes="未售" if status is UnitStatus.VACANT and rng.random() < 0.4 else "",
                         ))
                         _people_for_unit(uid, status, handover, people, party_rows, phone_rows, occ_rows)

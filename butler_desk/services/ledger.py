@@ -17,7 +17,7 @@ from butler_desk.domain.masking import mask_id_number, mask_phone
 from butler_desk.domain.rooms import RoomCode, parse_room_code
 from butler_desk.domain.text import clean_text
 from butler_desk.services.context import AppContext
-from butler_desk.services.ledger_index import LedgerIndex, build_index
+from butler_desk.services.ledger_index import LedgerIndex, build_index, first_rows
 from butler_desk.services.ledger_views import (
     ClusterView,
     EstateInfo,
@@ -30,6 +30,7 @@ from butler_desk.services.ledger_views import (
     PhoneView,
     UnitDetail,
     UnitInput,
+    UnitRow,
 )
 from butler_desk.storage import repositories as repo
 from butler_desk.storage.audit import record_event
@@ -173,6 +174,11 @@ class LedgerService:
         """All units with their current people, ready for filtering and search as you type."""
         with self.ctx.db.reading() as session:
             return build_index(session)
+
+    def first_rows(self, limit: int = 200) -> list[UnitRow]:
+        """The first screen of the ledger, in its order, without building the whole index."""
+        with self.ctx.db.reading() as session:
+            return first_rows(session, limit)
 
     def clusters(self) -> list[ClusterView]:
         with self.ctx.db.reading() as session:

@@ -89,19 +89,32 @@ class LedgerIndex:
 
 
 def build_index(session: Session) -> LedgerIndex:
-    unit_rows = repo.ledger_unit_rows(session)
+    """Every unit, in ledger order, with what a search can match."""
+    return _assemble(repo.ledger_unit_rows(session), repo.ledger_occupant_rows(session), repo.phone_rows(session))
+
+
+def first_rows(session: Session, limit: int) -> list[UnitRow]:
+    """The first ``limit`` rows of the ledger, exactly as build_index would give them.
+
+    Three small indexed queries: the window can paint a real first screen at once and load
+    the whole index (for search and filters) right after.
+    """
+    units = repo.ledger_unit_rows(session, limit=limit)
+    occupants = repo.ledger_occupant_rows(session, unit_ids=[u[0] for u in units])
+    phones = repo.phone_rows(session, party_ids=sorted({o[3] for o in occupants}))
+    return _assemble(units, occupants, phones).rows
+
+
+def _assemble(unit_rows, occupant_rows, phone_rows) -> LedgerIndex:
     people: dict[int, list[tuple[str, int, str, bool, str, bool]]] = defaultdict(list)
-    party_ids: set[int] = set()
-    for unit_id, role, end_date, party_id, name, key_client, keys in repo.ledger_occupant_rows(session):
+    for unit_id, role, end_date, party_id, name, key_client, keys in occupant_rows:
         people[unit_id].append((role, party_id, name, bool(key_client), keys or "", end_date is None))
-        party_ids.add(party_id)
     phones: dict[int, list[str]] = defaultdict(list)
-    for party_id, number in repo.phone_rows(session):
+    for party_id, number in phone_rows:
         phones[party_id].append(number)
 
-    from butler_desk.services.ledger import centi_to_decimal, room_sort_key  # local: avoids an import cycle
+    from butler_desk.services.ledger import centi_to_decimal  # local: avoids an import cycle
 
-    unit_rows = sorted(unit_rows, key=lambda r: (r[11], r[3], room_sort_key(r[1])))
     statuses = {s.value: s for s in UnitStatus}
     role_labels = {r.value: r.label for r in PartyRole}
     owner, tenant, let = PartyRole.OWNER.value, PartyRole.TENANT.value, UnitStatus.LET.value
@@ -109,7 +122,7 @@ def build_index(session: Session) -> LedgerIndex:
     names: list[str] = []
     pinyin: list[str] = []
     phone_text: list[str] = []
-    for uid, code, cid, cname, bid, bcode, entrance, room, status, area, fee, _order in unit_rows:
+    for uid, code, cid, cname, bid, bcode, entrance, room, status, area, fee in unit_rows:
         occupants = people.get(uid, [])
         current = [p for p in occupants if p[5]]
         owners = [p for p in current if p[0] == owner]

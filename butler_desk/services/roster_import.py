@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.names import name_search_keys
+from butler_desk.domain.rooms import code_sort_text
 from butler_desk.exchange.roster import Cancelled, RosterFile, RosterRow, RowIssue, read_roster, write_failed_rows
 from butler_desk.exchange.roster_template import write_roster_template
 from butler_desk.services.context import AppContext
@@ -184,6 +185,7 @@ class _Importer:
         if new is None:
             new = _NewUnit(building, {
                 "entrance": row.room.unit, "room": row.room.room, "code": row.room.code,
+                "sort_key": code_sort_text(row.room.code),
                 "area_centi": None, "fee_rate_fen": None, "status": None, "notes": "",
             })
             self.new_units[row.room.code] = new

@@ -17,7 +17,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from butler_desk.domain.rooms import code_sort_text
 
 from butler_desk.storage.types import UTCDateTime, utcnow
 
@@ -56,7 +58,7 @@ class Audited:
     same rules serve ORM objects (the flush hook) and plain dicts (bulk imports).
     """
 
-    __audit_exclude__: frozenset[str] = frozenset({"search_keys", "updated_at", "created_at"})
+    __audit_exclude__: frozenset[str] = frozenset({"search_keys", "sort_key", "updated_at", "created_at"})
 
     @classmethod
     def audit_label_of(cls, values: Mapping[str, Any] | _AttrView) -> str:
@@ -155,6 +157,9 @@ class Unit(Audited, Base):
     entrance: Mapped[str] = mapped_column(String(10), default="")  # 单元; "" when none
     room: Mapped[str] = mapped_column(String(20))
     code: Mapped[str] = mapped_column(String(50), unique=True)  # canonical "3-2-1201"
+    # code_sort_text(code): ORDER BY gives the natural room order (building 2 before 10),
+    # so the first screen of the ledger is one indexed query.
+    sort_key: Mapped[str] = mapped_column(String(80), default="", index=True)
     area_centi: Mapped[int | None] = mapped_column(Integer)  # m² × 100
     fee_rate_fen: Mapped[int | None] = mapped_column(Integer)  # 分/㎡·月
     status: Mapped[str] = mapped_column(String(20), index=True)
@@ -164,6 +169,11 @@ class Unit(Audited, Base):
 
     building: Mapped[Building] = relationship(back_populates="units")
     occupancies: Mapped[list[Occupancy]] = relationship(back_populates="unit")
+
+    @validates("code")
+    def _keep_sort_key(self, _key: str, code: str) -> str:
+        self.sort_key = code_sort_text(code)
+        return code
 
     @classmethod
     def audit_label_of(cls, values) -> str:

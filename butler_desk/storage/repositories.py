@@ -87,36 +87,43 @@ def key_client_unit_count(session: Session) -> int:
     ) or 0
 
 
-def ledger_unit_rows(session: Session) -> list[tuple]:
+def ledger_unit_rows(session: Session, limit: int | None = None) -> list[tuple]:
     """(unit id, code, cluster id, cluster name, building id, building code, entrance, room,
-    status, area_centi, fee_rate_fen, cluster sort order) for every unit."""
-    return list(
-        session.connection().execute(  # Core rows: the ORM's row processing doubles the cost here
-            select(
-                Unit.id, Unit.code, Cluster.id, Cluster.name, Building.id, Building.code, Unit.entrance,
-                Unit.room, Unit.status, Unit.area_centi, Unit.fee_rate_fen, Cluster.sort_order,
-            )
-            .join(Building, Building.id == Unit.building_id)
-            .join(Cluster, Cluster.id == Building.cluster_id)
-        ).all()
+    status, area_centi, fee_rate_fen) for every unit (or the first ``limit``), in ledger order:
+    clusters in their order, rooms in natural order within each."""
+    query = (
+        select(
+            Unit.id, Unit.code, Cluster.id, Cluster.name, Building.id, Building.code, Unit.entrance,
+            Unit.room, Unit.status, Unit.area_centi, Unit.fee_rate_fen,
+        )
+        .join(Building, Building.id == Unit.building_id)
+        .join(Cluster, Cluster.id == Building.cluster_id)
+        .order_by(Cluster.sort_order, Cluster.name, Unit.sort_key)
     )
+    if limit is not None:
+        query = query.limit(limit)
+    # Core rows: the ORM's row processing doubles the cost of these large reads.
+    return list(session.connection().execute(query).all())
 
 
-def ledger_occupant_rows(session: Session) -> list[tuple]:
+def ledger_occupant_rows(session: Session, unit_ids: Sequence[int] | None = None) -> list[tuple]:
     """(unit id, role, end date, party id, name, key client, search keys), oldest first."""
-    return list(
-        session.connection().execute(
-            select(Occupancy.unit_id, Occupancy.role, Occupancy.end_date, Party.id, Party.name, Party.key_client,
-                   Party.search_keys)
-            .join(Party, Party.id == Occupancy.party_id)
-            .order_by(Occupancy.id)
-        ).all()
+    query = (
+        select(Occupancy.unit_id, Occupancy.role, Occupancy.end_date, Party.id, Party.name, Party.key_client,
+               Party.search_keys)
+        .join(Party, Party.id == Occupancy.party_id)
+        .order_by(Occupancy.id)
     )
+    if unit_ids is not None:
+        query = query.where(Occupancy.unit_id.in_(list(unit_ids)))
+    return list(session.connection().execute(query).all())
 
 
-def phone_rows(session: Session) -> list[tuple[int, str]]:
+def phone_rows(session: Session, party_ids: Sequence[int] | None = None) -> list[tuple[int, str]]:
     """(party id, number) in each party's own order."""
     query = select(Phone.party_id, Phone.number).order_by(Phone.party_id, Phone.position)
+    if party_ids is not None:
+        query = query.where(Phone.party_id.in_(list(party_ids)))
     return [tuple(r) for r in session.connection().execute(query)]
 
 

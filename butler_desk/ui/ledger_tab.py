@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,9 +38,13 @@ from butler_desk.ui.ledger_model import (
     UNIT_ID_ROLE,
     LedgerTableModel,
 )
+from butler_desk.ui.messages import show_problem
 from butler_desk.ui.unit_dialog import UnitDialog
+from butler_desk.ui.workers import Worker
 
 SEARCH_PLACEHOLDER = "房号 / 姓名 / 拼音 / 电话"
+# Rows read before the first paint; more than any screen shows.
+FIRST_SCREEN_ROWS = 120
 # "All" entries carry a sentinel rather than None: a None round-tripped through QVariant
 # is what PySide6 6.12.0 mishandles (see pyside_fixes).
 ALL = -1
@@ -89,12 +93,16 @@ class LedgerTab(QWidget):
     """Loads the index once; each filter change is an in-memory scan and a cheap model reset."""
 
     ledger_changed = Signal()  # after any edit made from this tab
+    index_ready = Signal()  # the whole ledger is loaded (search and filters work)
 
     def __init__(self, ledger: LedgerService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ledger = ledger
         self.index: LedgerIndex | None = None
         self._clusters: list[ClusterView] = []
+        self._loader: Worker | None = None
+        self._generation = 0
+        self._keep_after_load: int | None = None
 
         self.cluster_combo = QComboBox()
         self.cluster_combo.setMinimumContentsLength(8)
@@ -171,13 +179,68 @@ class LedgerTab(QWidget):
 
     # ----- data ---------------------------------------------------------------------------
     def reload(self, select_unit_id: int | None = None) -> None:
-        """Re-read the ledger; keep the filters and the selected unit (or select ``select_unit_id``)."""
+        """Re-read the ledger; keep the filters and the selected unit (or select ``select_unit_id``).
+
+        The very first load of a large estate is progressive: the first screen of rows is
+        one small query and paints at once; the whole index (search, filters, counts)
+        follows from a background thread a moment later.
+        """
         keep = select_unit_id if select_unit_id is not None else self.selected_unit_id()
-        self.index = self.ledger.load_index()
         self._fill_clusters(self.ledger.clusters())
+        if self.index is None and not self.is_loading():
+            first = self.ledger.first_rows(FIRST_SCREEN_ROWS)
+            if len(first) == FIRST_SCREEN_ROWS:
+                self.model.set_rows(first)
+                self.count_label.setText("正在载入…")
+                self._load_in_background(keep)
+                return
+        self._generation += 1  # a background load still running is now out of date
+        self.index = self.ledger.load_index()
         self.apply_filter()
         if keep is not None:
             self.select_unit(keep)
+
+    def _load_in_background(self, keep: int | None) -> None:
+        self._generation += 1
+        generation = self._generation
+        self._loader = Worker(lambda _progress, _cancelled: (generation, self.ledger.load_index()), name="ledger-index")
+        self._loader.finished.connect(self._index_loaded)
+        self._loader.failed.connect(self._index_failed)
+        self._keep_after_load = keep
+        self._loader.start()
+
+    @Slot(object)
+    def _index_loaded(self, result: tuple[int, LedgerIndex]) -> None:
+        generation, index = result
+        self._finish_loader()
+        if generation != self._generation:
+            return  # an edit reloaded the ledger meanwhile; that index is newer
+        self.index = index
+        self.apply_filter()  # whatever the butler typed or picked meanwhile
+        if self._keep_after_load is not None:
+            self.select_unit(self._keep_after_load)
+        self.index_ready.emit()
+
+    @Slot(object)
+    def _index_failed(self, exc: BaseException) -> None:
+        self._finish_loader()
+        self.count_label.setText("载入失败")
+        show_problem(self, exc, "载入业户台账")
+
+    def _finish_loader(self) -> None:
+        # The thread quits right after its result signal; wait for that before dropping the
+        # last reference, since destroying a running QThread aborts the process.
+        loader, self._loader = self._loader, None
+        if loader is not None:
+            loader.wait()
+
+    def is_loading(self) -> bool:
+        return self._loader is not None
+
+    def wait_until_loaded(self) -> None:
+        """Closing the window while the index loads: let the thread end first."""
+        if self._loader is not None:
+            self._loader.wait()
 
     def current_filter(self) -> LedgerFilter:
         return LedgerFilter(

@@ -201,4 +201,5 @@ class MainWindow(QMainWindow):
         settings.set_value(settings.MAIN_STATE, self.saveState())
         settings.set_value(settings.MAIN_TAB, self.tabs.currentIndex())
         self.ledger_tab.save_state()
+        self.ledger_tab.wait_until_loaded()
         super().closeEvent(event)

@@ -181,3 +181,13 @@ def test_estate_details_are_validated_and_saved(ledger):
     saved = ledger.estate_info()
     assert (saved.name, saved.postcode, saved.phone) == ("翠湖花园", "518116", "0755-28881234")
     assert ledger.estate_name() == "翠湖花园"
+
+
+def test_the_first_screen_is_the_start_of_the_full_ledger_in_natural_room_order(ledger):
+    for code in ("10-1-101", "2-1-1201", "2-1-201", "2-2-101", "3-1", "2-1-201A"):
+        _unit(ledger, code)
+    _unit(ledger, "1-1-101", cluster="二组团")
+    full = [r.code for r in ledger.load_index().rows]
+    assert full == ["2-1-201", "2-1-1201", "2-1-201A", "2-2-101", "3-1", "10-1-101", "1-1-101"]
+    assert [r.code for r in ledger.first_rows(4)] == full[:4]
+    assert ledger.first_rows(100) == ledger.load_index().rows

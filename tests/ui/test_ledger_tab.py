@@ -139,3 +139,35 @@ def test_column_widths_and_sorting_are_remembered(qtbot, ledger, tab):
     again.reload()
     assert again.table.columnWidth(COL_OWNERS) == 222
     assert _codes(again) == ["5-1-301", "3-2-1202", "3-2-1201"]
+
+
+def test_a_large_ledger_paints_its_first_screen_then_loads_the_rest_in_the_background(qtbot, tmp_path):
+    from butler_desk.services.demo import build_demo_estate
+    from butler_desk.services.ledger import LedgerService
+    from butler_desk.services.maintenance import open_context
+    from butler_desk.ui.ledger_tab import FIRST_SCREEN_ROWS, LedgerTab
+
+    # GIVEN an estate larger than one screen
+    db = tmp_path / "big.sqlite3"
+    build_demo_estate(db, units=FIRST_SCREEN_ROWS * 3, seed=7, requests=0)
+    context = open_context(db, "李晓红")
+    ledger = LedgerService(context)
+    full = [r.code for r in ledger.load_index().rows]
+    tab = LedgerTab(ledger)
+    qtbot.addWidget(tab)
+
+    # WHEN the tab loads for the first time
+    tab.reload()
+
+    # THEN the first screen is there at once, in ledger order, while the rest loads
+    assert tab.is_loading()
+    assert [tab.model.row_at(i).code for i in range(tab.model.rowCount())] == full[:FIRST_SCREEN_ROWS]
+    tab.search.setText("zz-not-a-match-yet")  # typed while loading: applied when the index arrives
+    with qtbot.waitSignal(tab.index_ready, timeout=30000):
+        pass
+    assert not tab.is_loading()
+    assert tab.model.rowCount() == 0
+    tab.search.clear()
+    assert tab.model.rowCount() == len(full)
+    assert tab.count_label.text() == f"共 {len(full)} 户"
+    context.db.dispose()
