@@ -119,9 +119,17 @@ def occupancy_view(occ: Occupancy) -> OccupancyView:
     return OccupancyView(occ.id, party_view(occ.party), PartyRole(occ.role), occ.start_date, occ.end_date, occ.moved_in)
 
 
+# Row references say nothing to a reader (房屋：1); the record label already names the row.
+HIDDEN_HISTORY_FIELDS = frozenset({"unit_id", "party_id", "building_id", "cluster_id", "estate_id", "document_id",
+                                   "request_id", "position"})
+PHONE_KIND_LABELS = {"mobile": "手机", "landline": "固话", "service": "服务号码", "international": "境外号码"}
+
+
 def _history_value(field: str, value) -> str:
     if value is None or value == "":
         return ""
+    if field == "kind" and value in PHONE_KIND_LABELS:
+        return PHONE_KIND_LABELS[value]
     if field in SENSITIVE_FIELDS:
         return SENSITIVE_FIELDS[field](str(value))
     if field in ("area_centi", "fee_rate_fen"):
@@ -153,12 +161,17 @@ def history_entry(entry: AuditEntry) -> HistoryEntry:
         rows.append(("查看", _history_value("", changes.get("field", "")), changes.get("reason", "")))
     else:
         for field, (old, new) in changes.items():
+            if field in HIDDEN_HISTORY_FIELDS:
+                continue
             rows.append((FIELD_LABELS.get(field, field), _history_value(field, old), _history_value(field, new)))
+    label = entry.record_label
+    if entry.table_name == "occupancies":
+        label = _history_value("role", label) or label  # older rows stored the role's value
     return HistoryEntry(
         at=entry.at,
         operator=entry.operator,
         action=ACTION_LABELS.get(entry.action, entry.action),
-        record=f"{TABLE_LABELS.get(entry.table_name, entry.table_name)} {entry.record_label}".strip(),
+        record=f"{TABLE_LABELS.get(entry.table_name, entry.table_name)} {label}".strip(),
         changes=tuple(rows),
     )
 

@@ -191,3 +191,16 @@ def test_the_first_screen_is_the_start_of_the_full_ledger_in_natural_room_order(
     assert full == ["2-1-201", "2-1-1201", "2-1-201A", "2-2-101", "3-1", "10-1-101", "1-1-101"]
     assert [r.code for r in ledger.first_rows(4)] == full[:4]
     assert ledger.first_rows(100) == ledger.load_index().rows
+
+
+def test_history_reads_in_chinese_without_raw_ids_or_codes(ledger):
+    unit_id = _unit(ledger)
+    ledger.move_in(unit_id, PartyRole.FAMILY, PartyInput(name="李梅", phones="13900001111"), on=date(2025, 1, 1))
+    history = ledger.unit_history(unit_id)
+    moved = next(h for h in history if h.record.startswith("入住关系"))
+    assert moved.record == "入住关系 家属"
+    assert all(label not in ("房屋", "业户") for label, _old, _new in moved.changes)
+    assert ("身份", "", "家属") in moved.changes
+    party_id = ledger.unit_detail(unit_id).current[0].party.party_id
+    phone = next(h for h in ledger.party_history(party_id) if h.record.startswith("电话"))
+    assert ("电话类型", "", "手机") in phone.changes
