@@ -270,11 +270,20 @@ class LedgerService:
 
     def unit_history(self, unit_id: int) -> list[HistoryEntry]:
         with self.ctx.db.reading() as session:
-            return [history_entry(e) for e in repo.history(session, unit_id=unit_id)]
+            return [history_entry(e) for e in repo.history_of_unit_and_people(session, unit_id)]
 
     def party_history(self, party_id: int) -> list[HistoryEntry]:
         with self.ctx.db.reading() as session:
             return [history_entry(e) for e in repo.history(session, party_id=party_id)]
+
+    @staticmethod
+    def check_party_input(data: PartyInput) -> None:
+        """Validate a person's form without saving (raises BadInput naming the field).
+
+        Lets a dialog holding several people (过户 to joint owners) show the error on the
+        right person's form before one transaction saves them all.
+        """
+        apply_party_input(Party(), data)
 
     # ----- revealing masked data (recorded) ---------------------------------------------
     def reveal_phones(self, party_id: int, reason: str = "") -> list[str]:

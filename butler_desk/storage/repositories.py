@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from butler_desk.storage.bulk import executemany_rows
@@ -149,6 +149,22 @@ def current_occupancies(session: Session, unit_ids: Iterable[int] | None = None)
     )
     if unit_ids is not None:
         query = query.where(Occupancy.unit_id.in_(list(unit_ids)))
+    return list(session.scalars(query))
+
+
+def history_of_unit_and_people(session: Session, unit_id: int) -> list[AuditEntry]:
+    """A unit's changes plus its people's own (edits, 查看明文), newest first.
+
+    A party's row changes carry only its party id, so the unit's history would otherwise
+    hide who looked at the phone of the family living there.
+    """
+    party_ids = select(Occupancy.party_id).where(Occupancy.unit_id == unit_id).scalar_subquery()
+    query = (
+        select(AuditEntry)
+        .where(or_(AuditEntry.unit_id == unit_id,
+                   and_(AuditEntry.unit_id.is_(None), AuditEntry.party_id.in_(party_ids))))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
     return list(session.scalars(query))
 
 

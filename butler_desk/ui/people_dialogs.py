@@ -24,7 +24,6 @@ from butler_desk.domain.enums import PartyRole
 from butler_desk.domain.errors import BadInput
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.ledger_views import OccupancyView, UnitDetail
-from butler_desk.services.ui_support import check_party_input
 from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors, from_qdate, to_qdate
 from butler_desk.ui.messages import show_problem
 from butler_desk.ui.party_form import PartyForm
@@ -220,7 +219,7 @@ class ChangeOwnerDialog(QDialog):
             form.clear_errors()
             data = form.value()
             try:
-                check_party_input(data)
+                LedgerService.check_party_input(data)
             except BadInput as exc:
                 self.tabs.setCurrentWidget(form)
                 form.show_error(exc)

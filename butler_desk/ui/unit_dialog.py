@@ -27,7 +27,6 @@ from butler_desk.domain.enums import UnitStatus
 from butler_desk.domain.errors import BadInput
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.ledger_views import OccupancyView, UnitDetail, UnitInput
-from butler_desk.services.ui_support import unit_history_with_people
 from butler_desk.ui import settings
 from butler_desk.ui.detail_models import FormerPeopleModel, PeopleModel
 from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors, decimal_text, size_dialog
@@ -237,7 +236,7 @@ class UnitDialog(QDialog):
     def load_history(self) -> None:
         if self.unit_id is None:
             return
-        entries = unit_history_with_people(self.ledger.ctx, self.unit_id)
+        entries = self.ledger.unit_history(self.unit_id)
         self.history.set_entries(entries)
         self.tabs.setTabText(1, f"变更记录（{len(entries)}）")
 

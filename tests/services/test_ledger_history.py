@@ -1,4 +1,4 @@
-"""Form support services: a unit's history with its people's own records, and pre-checking a person."""
+"""A unit's history with its people's own records, and pre-checking a person's form."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from butler_desk.domain.enums import PartyRole
 from butler_desk.domain.errors import BadInput
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.ledger_views import PartyInput, UnitInput
-from butler_desk.services.ui_support import check_party_input, unit_history_with_people
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def test_unit_history_includes_reveals_of_its_people_but_not_other_units(ctx, le
     ledger.reveal_phones(zhang, "报修回访")
     ledger.reveal_phones(li, "不相关")
 
-    entries = unit_history_with_people(ctx, unit)
+    entries = LedgerService(ctx).unit_history(unit)
     assert entries[0].action == "查看明文"
     assert entries[0].changes == (("查看", "电话", "报修回访"),)
     assert "不相关" not in str(entries)
@@ -43,7 +42,7 @@ def test_a_former_residents_records_stay_in_the_units_history(ctx, ledger):
     tenant = ledger.unit_detail(unit).current[0].party.party_id
     ledger.move_out(occ, on=date(2024, 6, 30))
     ledger.reveal_phones(tenant, "核对押金")
-    assert any(e.changes == (("查看", "电话", "核对押金"),) for e in unit_history_with_people(ctx, unit))
+    assert any(e.changes == (("查看", "电话", "核对押金"),) for e in LedgerService(ctx).unit_history(unit))
 
 
 @pytest.mark.parametrize(
@@ -57,12 +56,12 @@ def test_a_former_residents_records_stay_in_the_units_history(ctx, ledger):
 )
 def test_checking_a_person_names_the_bad_field_and_saves_nothing(ctx, ledger, data, field):
     with pytest.raises(BadInput) as info:
-        check_party_input(data)
+        LedgerService.check_party_input(data)
     assert info.value.field == field
     assert ledger.load_index().rows == []
 
 
 def test_a_good_person_passes_the_check_and_nothing_is_written(ctx, ledger):
     good = PartyInput("周一", phones="13812345678", id_number="11010519491231002X", postcode="518000")
-    assert check_party_input(good) is None
+    assert LedgerService.check_party_input(good) is None
     assert ledger.load_index().rows == []
