@@ -10,7 +10,6 @@ calls: the ceiling our engine (fallback fonts, wrapping, layout) is measured aga
 from __future__ import annotations
 
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -151,7 +150,9 @@ def _raw(n: int, folder: Path) -> dict[str, float]:
 def worker(side: str, n: int, folder: str) -> None:
     """Subprocess entry: render one side, print its figures as JSON."""
     figures = (_ours if side == "ours" else _raw)(n, Path(folder))
-    figures["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from benchmarks.common import peak_rss_mb
+
+    figures["max_rss_mb"] = peak_rss_mb()
     print(json.dumps(figures))
 
 

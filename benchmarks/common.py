@@ -74,3 +74,20 @@ def report(name: str, value: float, unit: str, *, baseline: float | None = None,
 
 
 PYTHON = sys.executable
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory.
+
+    Linux carries ru_maxrss across exec, so a child started by a benchmark that had itself
+    grown large would report the parent's peak; VmHWM belongs to the process's own memory.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
