@@ -150,7 +150,6 @@ class LedgerTab(QWidget):
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(False)
         header.setSectionsMovable(True)
         self._default_widths()
         # No indicator at start: rows keep the ledger order (cluster, building, room).
@@ -159,6 +158,9 @@ class LedgerTab(QWidget):
         saved = settings.value(settings.LEDGER_HEADER)
         if not saved.isEmpty():
             header.restoreState(saved)
+        # After restoreState, which would bring back an older layout's setting: no dead grey
+        # band to the right of the table.
+        header.setStretchLastSection(True)
 
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
