@@ -41,6 +41,7 @@ class Worker(QObject):
         super().__init__()  # no parent: a QObject with a parent cannot move threads
         self._job = job
         self._cancel = threading.Event()
+        self._ended = threading.Event()  # set when the job and its signals are over
         self._thread = QThread()
         self._thread.setObjectName(name)
         self.moveToThread(self._thread)
@@ -49,6 +50,7 @@ class Worker(QObject):
         self.done.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
 
     def start(self) -> None:
+        _keeper().keep(self)
         self._thread.start()
 
     def cancel(self) -> None:
@@ -80,7 +82,42 @@ class Worker(QObject):
         else:
             self.finished.emit(result)
         finally:
+            self._ended.set()
             self.done.emit()
+
+
+class _Keeper(QObject):
+    """Holds every started worker until its thread has really ended.
+
+    A caller may drop its last reference to a Worker as soon as the result arrives; if
+    Python then freed it, Qt would destroy a QThread that is still winding down, which
+    aborts the whole process ("QThread: Destroyed while thread is still running").
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._live: set[Worker] = set()
+
+    def keep(self, worker: Worker) -> None:
+        self._live.add(worker)
+        worker._thread.finished.connect(self._reap)  # queued: emitted by the worker's thread
+
+    @Slot()
+    def _reap(self) -> None:
+        for worker in list(self._live):
+            if worker._ended.is_set():
+                worker._thread.wait()  # returns at once: run() is over, only the exit remains
+                self._live.discard(worker)
+
+
+_KEEPER: _Keeper | None = None
+
+
+def _keeper() -> _Keeper:
+    global _KEEPER
+    if _KEEPER is None:
+        _KEEPER = _Keeper()  # created by the first start(), i.e. in the GUI thread
+    return _KEEPER
 
 
 class ProgressRunner(QObject):

@@ -131,3 +131,22 @@ def test_run_with_progress_calls_back_in_the_gui_thread_and_closes_its_dialog(qt
     qtbot.waitUntil(lambda: bool(seen))
     assert seen == [(42, True)]
     qtbot.waitUntil(lambda: not worker.is_running())
+
+
+def test_a_worker_dropped_right_after_its_result_does_not_take_the_process_down(qtbot):
+    # GIVEN many workers whose only reference is dropped as soon as they report
+    results = []
+    for n in range(30):
+        worker = Worker(lambda progress, is_cancelled, n=n: n)
+        with qtbot.waitSignal(worker.finished):
+            worker.start()
+        results.append(n)
+        del worker  # WHEN the caller lets go while the thread is still winding down
+        import gc
+
+        gc.collect()
+    # THEN the process is still alive and every worker was reaped once its thread ended
+    from butler_desk.ui import workers
+
+    qtbot.waitUntil(lambda: not workers._keeper()._live, timeout=5000)
+    assert results == list(range(30))
