@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class BadInput(ValueError):
     """Input the user can fix; ``str(exc)`` is a Chinese sentence saying what to fix.
@@ -14,3 +17,12 @@ class BadInput(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+@contextmanager
+def for_field(field: str) -> Iterator[None]:
+    """Re-raise a BadInput from inside the block as belonging to ``field`` (same message)."""
+    try:
+        yield
+    except BadInput as exc:
+        raise BadInput(exc.message, field=field) from None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from butler_desk.domain.contacts import parse_phones, validate_id_number, validate_postcode
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
-from butler_desk.domain.errors import BadInput
+from butler_desk.domain.errors import BadInput, for_field
 from butler_desk.domain.masking import mask_id_number, mask_phone
 from butler_desk.domain.rooms import RoomCode, parse_room_code
 from butler_desk.domain.text import clean_text
@@ -221,18 +221,14 @@ class LedgerService:
         if not name:
             raise BadInput("请填写小区名称", field="name")
         postcode = clean_text(info.postcode)
-        try:
+        with for_field("postcode"):
             postcode = validate_postcode(postcode) if postcode else ""
-        except BadInput as exc:
-            raise BadInput(exc.message, field="postcode") from None
         phone = clean_text(info.phone)
         if phone:
             from butler_desk.domain.contacts import normalize_phone
 
-            try:
+            with for_field("phone"):
                 phone = normalize_phone(phone).number
-            except BadInput as exc:
-                raise BadInput(exc.message, field="phone") from None
         with self.ctx.db.unit_of_work(self.ctx.operator) as session:
             estate = ensure_estate(session, name)
             estate.name = name
@@ -308,10 +304,8 @@ class LedgerService:
             raise BadInput("请填写房号，如 3-2-1201 或 3栋2单元1201", field="room_code")
         area = parse_area(data.area)
         fee = parse_fee_rate(data.fee_rate)
-        try:
+        with for_field("status"):
             status = UnitStatus.parse(data.status)
-        except BadInput as exc:
-            raise BadInput(exc.message, field="status") from None
         with self.ctx.db.unit_of_work(self.ctx.operator) as session:
             clash = repo.unit_id_by_code(session, code.code)
             if clash is not None and clash != data.unit_id:
@@ -457,31 +451,23 @@ def apply_party_input(party: Party, data: PartyInput) -> None:
     phones_text = clean_text(data.phones)
     keep_phones = data.keep_masked and party.id is not None and phones_text == "、".join(mask_phone(p.number) for p in party.phones)
     if not keep_phones:
-        try:
+        with for_field("phones"):
             numbers = parse_phones(phones_text) if phones_text else []
-        except BadInput as exc:
-            raise BadInput(exc.message, field="phones") from None
         existing = {p.number: p for p in party.phones}
         party.phones = [existing.get(n.number) or Phone(number=n.number, kind=n.kind) for n in numbers]
         for position, phone in enumerate(party.phones):
             phone.position = position
-    try:
+    with for_field("id_type"):
         id_type = IdType.parse(data.id_type) if clean_text(data.id_type) else IdType.RESIDENT_ID
-    except BadInput as exc:
-        raise BadInput(exc.message, field="id_type") from None
     id_text = clean_text(data.id_number)
     keep_id = data.keep_masked and party.id is not None and party.id_number and id_text == mask_id_number(party.id_number)
     if not keep_id:
-        try:
+        with for_field("id_number"):
             party.id_number = validate_id_number(id_text, id_type) if id_text else None
-        except BadInput as exc:
-            raise BadInput(exc.message, field="id_number") from None
         party.id_type = id_type.value if id_text else None
     postcode = clean_text(data.postcode)
-    try:
+    with for_field("postcode"):
         party.postcode = validate_postcode(postcode) if postcode else ""
-    except BadInput as exc:
-        raise BadInput(exc.message, field="postcode") from None
     party.name = name
     party.mailing_address = clean_text(data.mailing_address)
     party.key_client = bool(data.key_client)
