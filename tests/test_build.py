@@ -14,9 +14,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("BUTLER_DESK_BUILD_TEST") != "1", reason="set BUTLER_DESK_BUILD_TEST=1 to build with PyInstaller"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        os.environ.get("BUTLER_DESK_BUILD_TEST") != "1", reason="set BUTLER_DESK_BUILD_TEST=1 to build with PyInstaller"
+    ),
+    pytest.mark.timeout(900),  # the build runs inside the first test's fixture
+]
 
 
 @pytest.fixture(scope="module")

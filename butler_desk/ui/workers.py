@@ -41,7 +41,7 @@ class Worker(QObject):
         super().__init__()  # no parent: a QObject with a parent cannot move threads
         self._job = job
         self._cancel = threading.Event()
-        self._ended = threading.Event()  # set when the job and its signals are over
+        self._ended = threading.Event()  # set when the job is over, just before its outcome is sent
         self._thread = QThread()
         self._thread.setObjectName(name)
         self.moveToThread(self._thread)
@@ -60,7 +60,9 @@ class Worker(QObject):
         return self._cancel.is_set()
 
     def is_running(self) -> bool:
-        return self._thread.isRunning()
+        """Whether the job is still working. Its thread may linger a moment after the job has
+        ended; a dialog that waited on that would ignore a close the user made after the result."""
+        return self._thread.isRunning() and not self._ended.is_set()
 
     def wait(self, ms: int = 60000) -> bool:
         """Block until the thread has ended (closing a window while a job runs)."""
@@ -71,15 +73,20 @@ class Worker(QObject):
 
     @Slot()
     def _run(self) -> None:
+        # The job counts as ended before its outcome is sent: the GUI thread may act on the
+        # outcome before this thread runs another line.
         try:
             result = self._job(self._report, self.is_cancelled)
         except Cancelled:
+            self._ended.set()
             self.cancelled.emit()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread, which tells the user
             if not isinstance(exc, BadInput):
                 log.error("background job failed", exc_info=exc)
+            self._ended.set()
             self.failed.emit(exc)
         else:
+            self._ended.set()
             self.finished.emit(result)
         finally:
             self._ended.set()
@@ -105,8 +112,8 @@ class _Keeper(QObject):
     @Slot()
     def _reap(self) -> None:
         for worker in list(self._live):
-            if worker._ended.is_set():
-                worker._thread.wait()  # returns at once: run() is over, only the exit remains
+            if worker._thread.isFinished():
+                worker._thread.wait()  # returns at once: the thread has exited
                 self._live.discard(worker)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QObject, QThread, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from butler_desk.domain.errors import BadInput
@@ -150,3 +150,24 @@ def test_a_worker_dropped_right_after_its_result_does_not_take_the_process_down(
 
     qtbot.waitUntil(lambda: not workers._keeper()._live, timeout=5000)
     assert results == list(range(30))
+
+
+def test_a_worker_whose_result_has_arrived_is_no_longer_running_while_its_thread_winds_down(qtbot):
+    # GIVEN a worker whose thread lingers after the job has handed over its result
+    release = threading.Event()
+    worker = Worker(lambda progress, is_cancelled: "完成")
+    worker.done.connect(lambda: release.wait(10), Qt.ConnectionType.DirectConnection)
+    receiver = Receiver()
+    worker.finished.connect(receiver.finished)
+    # WHEN the result arrives in the GUI thread
+    with qtbot.waitSignal(worker.finished, timeout=10000):
+        worker.start()
+    qtbot.waitUntil(lambda: receiver.events != [])
+    # THEN a dialog asking "is the job still running?" hears no (the import dialog used to ignore
+    # 关闭 here and the test driving it hung), although the thread itself has not ended yet
+    try:
+        assert worker._thread.isRunning()
+        assert not worker.is_running()
+    finally:
+        release.set()
+        assert worker.wait(10000)
