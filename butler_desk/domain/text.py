@@ -22,7 +22,10 @@ _INVISIBLE = {
 _SPACE_LIKE = {0x00A0: 0x20, 0x202F: 0x20, 0x2007: 0x20}
 
 _CLEAN_TABLE: dict[int, int | None] = {**_HALFWIDTH_TABLE, **_INVISIBLE, **_SPACE_LIKE}
+_PROSE_TABLE: dict[int, int | None] = {**_INVISIBLE, **_SPACE_LIKE}
 _WHITESPACE_RUN = re.compile(r"\s+")
+_LINE_SPACE_RUN = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def to_halfwidth(s: str) -> str:
@@ -52,3 +55,17 @@ def clean_text(s: object) -> str:
         text = s if isinstance(s, str) else str(s)
     text = text.translate(_CLEAN_TABLE)
     return _WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def clean_prose(s: str | None) -> str:
+    """Tidy free text a person wrote (what a resident reported, a reason, their words).
+
+    Unlike ``clean_text`` it keeps the writer's full-width punctuation (，。：) and digits and
+    their line breaks: it only drops invisible characters, turns odd spaces into plain ones,
+    trims each line and keeps at most one empty line between paragraphs.
+    """
+    if not s:
+        return ""
+    text = s.replace("\r\n", "\n").replace("\r", "\n").translate(_PROSE_TABLE)
+    lines = (_LINE_SPACE_RUN.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -22,7 +22,7 @@ from butler_desk.domain.documents import (
     salutation_for,
 )
 from butler_desk.domain.enums import PartyRole, UnitStatus
-from butler_desk.domain.errors import BadInput
+from butler_desk.domain.errors import BadInput, for_field
 from butler_desk.domain.masking import mask_phone
 from butler_desk.domain.rooms import RoomCode, parse_room_code
 from butler_desk.domain.text import clean_text
@@ -221,19 +221,15 @@ def _checked_filters(session: Session, selection: Selection) -> tuple[list[str],
         raise BadInput(f"没有楼栋 {'、'.join(f'{b}栋' for b in unknown)}：请检查楼栋号。", field="buildings")
     codes = []
     for text in selection.units:
-        try:
+        with for_field("units"):
             codes.append(parse_room_code(text).code)
-        except BadInput as exc:
-            raise BadInput(exc.message, field="units") from None
     missing = sorted(set(codes) - docs_repo.unit_codes_known(session, codes))
     if missing:
         raise BadInput(f"台账中没有这些房号：{'、'.join(missing[:10])}{'等' if len(missing) > 10 else ''}，请检查。",
                        field="units")
     statuses = []
     for text in selection.statuses:
-        try:
+        with for_field("statuses"):
             statuses.append(UnitStatus.parse(text).value)
-        except BadInput as exc:
-            raise BadInput(exc.message, field="statuses") from None
     return clusters, buildings, codes, statuses
 

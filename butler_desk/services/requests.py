@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from butler_desk.domain.contacts import normalize_phone
 from butler_desk.domain.enums import LabelledEnum
-from butler_desk.domain.errors import BadInput
+from butler_desk.domain.errors import BadInput, for_field
 from butler_desk.domain.requests import (
     FaultKind,
     RequestKind,
@@ -35,7 +35,7 @@ from butler_desk.domain.requests import (
     start_request,
 )
 from butler_desk.domain.rooms import normalize_room_query
-from butler_desk.domain.text import clean_text
+from butler_desk.domain.text import clean_prose, clean_text
 from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.services import request_reports
 from butler_desk.services.context import AppContext
@@ -104,10 +104,8 @@ def _parse(cls: type[_E], value: _E | str | None, field: str, *, required: bool 
         return None
     if isinstance(value, cls):
         return value
-    try:
+    with for_field(field):
         return cls.parse(value)
-    except BadInput as exc:
-        raise BadInput(exc.message, field=field) from None
 
 
 def _day_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
@@ -217,7 +215,7 @@ class RequestService:
         kind = _parse(RequestKind, data.kind, "kind")
         source = _parse(RequestSource, data.source, "source")
         fault = _parse(FaultKind, data.fault, "fault", required=False)
-        description = "\n".join(clean_text(line) for line in (data.description or "").strip().splitlines()).strip()
+        description = clean_prose(data.description)
         area = clean_text(data.area_text)
         received = _moment(data.received_at, now, "受理时间", "received_at")
         if not description:
@@ -233,10 +231,8 @@ class RequestService:
         contact_name = clean_text(data.contact_name)[:50]
         contact_phone = ""
         if clean_text(data.contact_phone):
-            try:
+            with for_field("contact_phone"):
                 contact_phone = normalize_phone(data.contact_phone).number
-            except BadInput as exc:
-                raise BadInput(exc.message, field="contact_phone") from None
         year = received.astimezone(CHINA_TZ).year
         with self.ctx.db.unit_of_work(self.ctx.operator) as session:
             seq = rq.next_sequence(session, kind.value, year)  # first: it takes the write lock
@@ -269,12 +265,12 @@ class RequestService:
             if kind is StepKind.ASSIGN or (kind is StepKind.HANDLE and (department or "").strip()):
                 department = check_department(department or "", rules.departments)
             step = Step(
-                kind=kind, at=at, operator=self.ctx.operator, note=(data.note or "").strip(),
-                on_site=data.on_site, valid=data.valid, invalid_reason=(data.invalid_reason or "").strip(),
+                kind=kind, at=at, operator=self.ctx.operator, note=clean_prose(data.note),
+                on_site=data.on_site, valid=data.valid, invalid_reason=clean_prose(data.invalid_reason),
                 severity=_parse(Severity, data.severity, "severity", required=False),
                 department=department, assignee=clean_text(data.assignee) or None,
                 satisfaction=_parse(Satisfaction, data.satisfaction, "satisfaction", required=False),
-                resident_words=(data.resident_words or "").strip(),
+                resident_words=clean_prose(data.resident_words),
                 attitude=_parse(Satisfaction, data.attitude, "attitude", required=False),
                 quality=_parse(Satisfaction, data.quality, "quality", required=False),
                 manners=_parse(Satisfaction, data.manners, "manners", required=False),
@@ -340,7 +336,7 @@ class RequestService:
             try:
                 row = Attachment(request_id=req.id, file_name=source.name[:200],
                                  stored_path=f"{req.number}/{target.name}", size_bytes=size,
-                                 note=clean_text(note)[:200], added_at=self.clock(), added_by=self.ctx.operator)
+                                 note=clean_prose(note)[:200], added_at=self.clock(), added_by=self.ctx.operator)
                 session.add(row)
                 session.flush()
                 return self._attachment_view(row)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import TYPE_CHECKING, Any
 
-from butler_desk.domain.errors import BadInput
+from butler_desk.domain.errors import BadInput, for_field
 from butler_desk.domain.requests import DEFAULT_DEPARTMENTS, RequestKind
 from butler_desk.domain.sla import (
     DEFAULT_LIMITS,
@@ -106,10 +106,8 @@ def _check_visit_days(value: Any) -> int:
 def _check_visit_kinds(value: Any) -> list[str]:
     kinds: list[str] = []
     for raw in value or ():
-        try:
+        with for_field(RETURN_VISIT_KINDS):
             kind = raw if isinstance(raw, RequestKind) else RequestKind.parse(raw)
-        except BadInput as exc:
-            raise BadInput(exc.message, field=RETURN_VISIT_KINDS) from None
         if kind.value not in kinds:
             kinds.append(kind.value)
     return kinds

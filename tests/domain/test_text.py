@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from butler_desk.domain.text import clean_text, to_halfwidth
+from butler_desk.domain.text import clean_prose, clean_text, to_halfwidth
 
 
 def test_every_fullwidth_ascii_character_maps_to_its_halfwidth_twin() -> None:
@@ -90,3 +90,13 @@ def test_given_clean_text_output_when_cleaned_again_then_unchanged() -> None:
     for sample in samples:
         once = clean_text(sample)
         assert clean_text(once) == once
+
+
+def test_prose_keeps_the_writers_full_width_punctuation_and_paragraphs():
+    written = "楼上漏水，已三天。\r\n\r\n\r\n  业主说：“请尽快处理！”\u200b  电话１３８"
+    assert clean_prose(written) == "楼上漏水，已三天。\n\n业主说：“请尽快处理！” 电话１３８"
+
+
+@pytest.mark.parametrize("empty", [None, "", "  \n \u3000\n"])
+def test_prose_that_is_only_space_is_empty(empty):
+    assert clean_prose(empty) == ""

@@ -418,3 +418,8 @@ def test_attaching_a_missing_file_is_refused(service, estate, clock, tmp_path):
         service.attach(rid, tmp_path / "nowhere.png")
     assert info.value.field == "file"
     assert service.attachments(rid) == []
+
+
+def test_what_the_resident_reported_is_stored_with_its_full_width_punctuation(service, estate, clock):
+    rid = complaint(service, estate, clock, "  楼上装修噪音，晚上十点后仍在施工！\n\n\n业主：请尽快处理。  ")
+    assert service.detail(rid).description == "楼上装修噪音，晚上十点后仍在施工！\n\n业主：请尽快处理。"
