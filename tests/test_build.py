@@ -60,3 +60,21 @@ def test_the_built_program_migrates_a_database_and_starts_its_window_offscreen(b
                              capture_output=True, text=True, env=env, timeout=300)
     assert started.returncode == 0, started.stderr
     assert "first-paint" in started.stdout
+
+
+def test_the_built_program_prints_a_form_with_embedded_chinese_fonts(built_app, tmp_path):
+    # The renderers are loaded on first use (reporting/__init__.py); the build must still ship
+    # them, the form files and a font.
+    db = tmp_path / "demo.sqlite3"
+    exe = str(built_app / "butler-desk")
+    made = subprocess.run([exe, "demo", "--db", str(db), "--units", "60"],
+                          capture_output=True, text=True, env=_env(tmp_path), timeout=300)
+    assert made.returncode == 0, made.stderr
+    form = tmp_path / "complaint.pdf"
+    printed = subprocess.run([exe, "print", "form", "complaint-record", "--blank", "1", "--db", str(db),
+                              "--out", str(form)],
+                             capture_output=True, text=True, env=_env(tmp_path), timeout=300)
+    assert printed.returncode == 0, printed.stderr
+    assert "投诉" in subprocess.run(["pdftotext", str(form), "-"], capture_output=True, text=True).stdout
+    fonts = subprocess.run(["pdffonts", str(form)], capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all(" yes " in line for line in fonts)

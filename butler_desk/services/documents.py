@@ -23,9 +23,7 @@ from butler_desk.domain.errors import BadInput
 from butler_desk.domain.masking import mask_phone
 from butler_desk.domain.text import clean_text
 from butler_desk.domain.workdays import CHINA_TZ
-from butler_desk.reporting import RenderResult
 from butler_desk.services.context import AppContext
-from butler_desk.services.printing import PrintService
 from butler_desk.services.recipients import Household
 from butler_desk.storage import repositories_documents as docs_repo
 from butler_desk.storage.types import utcnow
@@ -33,10 +31,20 @@ from butler_desk.storage.types import utcnow
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from butler_desk.reporting import RenderResult
+    from butler_desk.services.printing import PrintService
     from butler_desk.storage.models_documents import Document, DocumentDelivery
 
 AREA = "documents"
 
+
+
+def _printing(ctx: AppContext) -> PrintService:
+    """The printing service, imported when first needed: it loads reportlab, which the window's
+    start (this module is read then, for the 文件发放 tab) does not need."""
+    from butler_desk.services.printing import PrintService
+
+    return PrintService(ctx)
 
 @dataclass(frozen=True)
 class DeliveryRow:
@@ -200,7 +208,7 @@ class DocumentService:
     def uncollected(self, today: date, days: int | None = None) -> list[DeliveryRow]:
         """Copies delivered by hand ``days`` (default: the setting, 14) or more days ago that nobody has
         signed for: phone these clients. Posted letters give no receipt, so they are not listed."""
-        days = PrintService(self.ctx).uncollected_days() if days is None else days
+        days = _printing(self.ctx).uncollected_days() if days is None else days
         if days < 0:
             raise BadInput("天数不能为负数。", field="days")
         with self.ctx.db.reading() as session:
@@ -242,7 +250,7 @@ class DocumentService:
     def due_items(self, today: date | datetime | None = None) -> list[DueItem]:
         """Copies to phone about (two weeks uncollected) and returned letters, for the agenda."""
         day = today.astimezone(CHINA_TZ).date() if isinstance(today, datetime) else (today or local_today())
-        days = PrintService(self.ctx).uncollected_days()
+        days = _printing(self.ctx).uncollected_days()
         items = []
         for row in self.uncollected(day, days):
             due = collect_by(row.sent_on, days) if row.sent_on else day
@@ -263,14 +271,14 @@ class DocumentService:
         """The batch's 文件签收单 again, with the receipts recorded so far (re-print)."""
         detail = self.batch_detail(document_id)
         doc = detail.document
-        return PrintService(self.ctx).print_form(
+        return _printing(self.ctx).print_form(
             "sign-off-sheet", out, records=signoff_rows(detail.deliveries), strict=strict,
             header={"document": doc.title, "issued_on": doc.issued_on, "issuer": doc.operator})
 
     def print_uncollected(self, today: date, out: Path | str, *, days: int | None = None,
                           strict: bool = False) -> RenderResult:
         """逾期未领文件清单: the copies to phone about, oldest first, then returned letters (phones masked)."""
-        printing = PrintService(self.ctx)
+        printing = _printing(self.ctx)
         days = printing.uncollected_days() if days is None else days
         rows = []
         for row in self.uncollected(today, days):

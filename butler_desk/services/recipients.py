@@ -26,7 +26,7 @@ from butler_desk.domain.errors import BadInput, for_field
 from butler_desk.domain.masking import mask_phone
 from butler_desk.domain.rooms import RoomCode, parse_room_code
 from butler_desk.domain.text import clean_text
-from butler_desk.reporting import CompanyInfo, Recipient
+from butler_desk.reporting.records import CompanyInfo, Recipient
 from butler_desk.services.context import AppContext
 from butler_desk.storage import repositories as repo
 from butler_desk.storage import repositories_documents as docs_repo

@@ -49,6 +49,16 @@ def _wire(worker: Worker) -> Receiver:
     return receiver
 
 
+def _wait_for(qtbot, receiver: Receiver, name: str) -> object:
+    """Wait until ``name`` has arrived in the GUI thread and return its value.
+
+    Not qtbot.waitSignal on the worker's own signal: its blocker is not a QObject, so it is
+    called in the worker thread and can quit the loop before the loop has started (a hang).
+    """
+    qtbot.waitUntil(lambda: any(event[0] == name for event in receiver.events), timeout=10000)
+    return next(value for event, value, _in_gui in receiver.events if event == name)
+
+
 def test_a_job_reports_progress_and_its_result_in_the_gui_thread(qtbot):
     def job(progress, is_cancelled):
         for n in range(1, 4):
@@ -57,9 +67,8 @@ def test_a_job_reports_progress_and_its_result_in_the_gui_thread(qtbot):
 
     worker = Worker(job)
     receiver = _wire(worker)
-    with qtbot.waitSignal(worker.done):
-        worker.start()
-    qtbot.waitUntil(lambda: any(e[0] == "finished" for e in receiver.events))
+    worker.start()
+    _wait_for(qtbot, receiver, "finished")
     assert [e[:2] for e in receiver.events] == [
         ("progress", (1, 3)), ("progress", (2, 3)), ("progress", (3, 3)), ("finished", "完成"),
     ]
@@ -73,10 +82,8 @@ def test_a_bad_input_error_is_handed_over_not_raised(qtbot):
 
     worker = Worker(job)
     receiver = _wire(worker)
-    with qtbot.waitSignal(worker.failed) as blocker:
-        worker.start()
-    assert isinstance(blocker.args[0], BadInput)
-    qtbot.waitUntil(lambda: bool(receiver.events))
+    worker.start()
+    assert isinstance(_wait_for(qtbot, receiver, "failed"), BadInput)
     assert receiver.events[0][0] == "failed"
 
 
@@ -90,10 +97,11 @@ def test_cancel_is_seen_by_the_job_and_reported_as_cancelled(qtbot):
         return "不应完成"
 
     worker = Worker(job)
-    with qtbot.waitSignal(worker.cancelled):
-        worker.start()
-        worker.cancel()
-        gate.set()
+    receiver = _wire(worker)
+    worker.start()
+    worker.cancel()
+    gate.set()
+    _wait_for(qtbot, receiver, "cancelled")
     assert worker.is_cancelled()
 
 
@@ -111,9 +119,10 @@ def test_a_cancelled_import_writes_nothing(qtbot, ctx, ledger, tmp_path):
     roster = importer.read(path)
 
     worker = Worker(lambda progress, is_cancelled: importer.import_roster(roster, progress=progress, is_cancelled=is_cancelled))
+    receiver = _wire(worker)
     worker.cancel()  # before it starts: the import must notice and roll back
-    with qtbot.waitSignal(worker.cancelled):
-        worker.start()
+    worker.start()
+    _wait_for(qtbot, receiver, "cancelled")
     assert len(ledger.load_index()) == 0
 
 
@@ -138,8 +147,9 @@ def test_a_worker_dropped_right_after_its_result_does_not_take_the_process_down(
     results = []
     for n in range(30):
         worker = Worker(lambda progress, is_cancelled, n=n: n)
-        with qtbot.waitSignal(worker.finished):
-            worker.start()
+        receiver = _wire(worker)
+        worker.start()
+        _wait_for(qtbot, receiver, "finished")
         results.append(n)
         del worker  # WHEN the caller lets go while the thread is still winding down
         import gc
@@ -157,12 +167,10 @@ def test_a_worker_whose_result_has_arrived_is_no_longer_running_while_its_thread
     release = threading.Event()
     worker = Worker(lambda progress, is_cancelled: "完成")
     worker.done.connect(lambda: release.wait(10), Qt.ConnectionType.DirectConnection)
-    receiver = Receiver()
-    worker.finished.connect(receiver.finished)
+    receiver = _wire(worker)
     # WHEN the result arrives in the GUI thread
-    with qtbot.waitSignal(worker.finished, timeout=10000):
-        worker.start()
-    qtbot.waitUntil(lambda: receiver.events != [])
+    worker.start()
+    _wait_for(qtbot, receiver, "finished")
     # THEN a dialog asking "is the job still running?" hears no (the import dialog used to ignore
     # 关闭 here and the test driving it hung), although the thread itself has not ended yet
     try:
