@@ -24,7 +24,7 @@ WATER = ["--set", "开始时间=2026-12-01 09:00", "--set", "恢复供水时间=
 
 @pytest.fixture
 def demo(db_path):
-    build_demo_estate(db_path, units=60)
+    build_demo_estate(db_path, units=60, documents=False)  # the register starts empty
     ctx = open_context(db_path, "测试")
     ledger = LedgerService(ctx)
     unit_id = ledger.save_unit(UnitInput(room_code="9-1-101", cluster="一组团", status="已入住"))

@@ -13,6 +13,7 @@ from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.names import name_search_keys
 from butler_desk.domain.rooms import code_sort_text
 from butler_desk.services import demo_names as data
+from butler_desk.services.demo_documents import add_demo_documents
 from butler_desk.services.demo_requests import add_demo_requests
 from butler_desk.services.maintenance import open_context
 from butler_desk.storage import repositories as repo
@@ -93,11 +94,13 @@ def _building_plan(units: int, rng: random.Random) -> list[tuple[int, int, int]]
     return plan
 
 
-def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127, requests: int | None = None) -> DemoStats:
+def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127, requests: int | None = None,
+                      documents: bool = True) -> DemoStats:
     """Create the demo estate in a new database at ``path`` (the same seed gives the same estate).
 
     ``requests``: how many service requests to add over the past year (None: about 1.5
-    per unit, 0: none).
+    per unit, 0: none). ``documents``: record two recent notices in the document register
+    (only with requests: the benchmarks' bare estate has neither).
     """
     rng = random.Random(seed)
     people = _People(rng)
@@ -151,6 +154,8 @@ def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127, reque
                      detail={"说明": [None, f"生成演示小区：{len(unit_rows)} 户，{len(party_rows)} 人，种子 {seed}"]})
     if requests != 0:
         add_demo_requests(ctx, count=requests, seed=seed)
+        if documents:
+            add_demo_documents(ctx, seed=seed)
     ctx.db.dispose()
     return DemoStats(n_clusters, len(buildings), len(unit_rows), len(party_rows), by_status)
 

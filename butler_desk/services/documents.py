@@ -39,6 +39,14 @@ AREA = "documents"
 
 
 
+def _signer(signed_by: str) -> str:
+    name = clean_text(signed_by)
+    if not name:
+        raise BadInput("请填写签收人姓名。", field="signed_by")
+    if len(name) > 50:
+        raise BadInput("签收人姓名过长（最多 50 字）。", field="signed_by")
+    return name
+
 def _printing(ctx: AppContext) -> PrintService:
     """The printing service, imported when first needed: it loads reportlab, which the window's
     start (this module is read then, for the 文件发放 tab) does not need."""
@@ -170,23 +178,27 @@ class DocumentService:
 
     def mark_received(self, delivery_id: int, on: date, signed_by: str) -> DeliveryRow:
         """The household signed for its copy on ``on`` (签收)."""
-        name = clean_text(signed_by)
-        if not name:
-            raise BadInput("请填写签收人姓名。", field="signed_by")
-        if len(name) > 50:
-            raise BadInput("签收人姓名过长（最多 50 字）。", field="signed_by")
+        return self.mark_received_many([(delivery_id, on, signed_by)])[0]
+
+    def mark_received_many(self, receipts: Sequence[tuple[int, date, str]]) -> list[DeliveryRow]:
+        """Several copies signed for (delivery id, date, who signed), all or none, in one transaction."""
+        checked = [(delivery_id, on, _signer(signed_by)) for delivery_id, on, signed_by in receipts]
+        today = local_today()
         with self.ctx.db.unit_of_work(self.ctx.operator) as session:
-            copy = self._delivery(session, delivery_id)
-            if copy.received_on is not None:
-                raise BadInput(f"{copy.room} 的这份文件已于 {copy.received_on} 由{copy.signed_by}签收。",
-                               field="received_on")
-            if copy.sent_on is not None and on < copy.sent_on:
-                raise BadInput(f"签收日期 {on} 早于发放日期 {copy.sent_on}，请检查。", field="received_on")
-            if on > local_today():
-                raise BadInput(f"签收日期 {on} 还没到，请检查。", field="received_on")
-            copy.received_on, copy.signed_by = on, name
+            copies = []
+            for delivery_id, on, name in checked:
+                copy = self._delivery(session, delivery_id)
+                if copy.received_on is not None:
+                    raise BadInput(f"{copy.room} 的这份文件已于 {copy.received_on} 由{copy.signed_by}签收。",
+                                   field="received_on")
+                if copy.sent_on is not None and on < copy.sent_on:
+                    raise BadInput(f"签收日期 {on} 早于发放日期 {copy.sent_on}，请检查。", field="received_on")
+                if on > today:
+                    raise BadInput(f"签收日期 {on} 还没到，请检查。", field="received_on")
+                copy.received_on, copy.signed_by = on, name
+                copies.append(copy)
             session.flush()
-            return self._row(session, copy.id)
+            return [self._row(session, copy.id) for copy in copies]
 
     def mark_returned(self, delivery_id: int, reason: str, on: date | None = None) -> DeliveryRow:
         """The copy came back (退回: wrong address, refused…): it goes on the butler's list to follow up."""

@@ -185,3 +185,15 @@ def test_an_unknown_copy_or_batch_is_a_chinese_message(register):
         register.mark_received(999, local_today(), "张三")
     with pytest.raises(BadInput):
         register.batch_detail(999)
+
+
+def test_several_receipts_are_recorded_together_or_not_at_all(register, batch):
+    first, second = _copy(register, batch, "3-1-101"), _copy(register, batch, "3-2-1001")
+    with pytest.raises(BadInput):
+        register.mark_received_many([(first.delivery_id, date(2026, 11, 3), "赵一"),
+                                     (second.delivery_id, date(2026, 11, 1), "钱二")])  # before it was sent
+    assert register.batch_detail(batch.document_id).document.received == 0
+    rows = register.mark_received_many([(first.delivery_id, date(2026, 11, 3), "赵一"),
+                                        (second.delivery_id, date(2026, 11, 4), "钱二")])
+    assert [(r.unit_code, r.signed_by) for r in rows] == [("3-1-101", "赵一"), ("3-2-1001", "钱二")]
+    assert register.batch_detail(batch.document_id).document.received == 2
