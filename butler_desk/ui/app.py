@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Slot
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Slot
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -61,6 +61,24 @@ def configure_application(app: QApplication) -> None:
         font = QFont(app.font())
         font.setFamilies(families + [f for f in font.families() if f not in families])
         app.setFont(font)
+    install_qt_translations(app)
+
+
+def install_qt_translations(app: QApplication) -> None:
+    """Qt's own dialogs (the system print dialog, standard buttons, file dialogs) in Chinese.
+
+    Without Qt's translations the print dialog and the 确定/取消 of standard buttons show in
+    English on every machine whose Qt does not pick them up from the system.
+    """
+    if getattr(app, "_butler_desk_translator", None) is not None:
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        app._butler_desk_translator = translator  # type: ignore[attr-defined]  # kept alive with the app
+    else:
+        log.info("Qt translations for zh_CN not found in %s", folder)
 
 
 class _FirstPaintProbe(QObject):

@@ -11,10 +11,12 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from butler_desk.services.ledger import room_sort_key
 from butler_desk.services.ledger_views import UnitRow
+from butler_desk.ui.detail_models import ModelIndex
+from butler_desk.ui.tables import SortedRowsModel
 
 COL_CODE = 0
 COL_CLUSTER = 1
@@ -41,7 +43,6 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _ALIGNMENT = {COL_AREA: _RIGHT, COL_FEE_RATE: _RIGHT, COL_KEY_CLIENT: _CENTER, COL_ENTRANCE: _CENTER}
 
-ModelIndex = QModelIndex | QPersistentModelIndex
 _CHUNKS = re.compile(r"\d+|\D+")
 
 
@@ -85,31 +86,27 @@ SORT_KEYS: dict[int, Callable[[UnitRow], Any]] = {
 }
 
 
-class LedgerTableModel(QAbstractTableModel):
+class LedgerTableModel(SortedRowsModel[UnitRow]):
     """Rows of UnitRow; sort column -1 keeps the order the rows were given in."""
+
+    HEADERS = HEADERS
+    HEADER_TIPS = HEADER_TIPS
+    ALIGNMENT = _ALIGNMENT
+    SORT_KEYS = SORT_KEYS
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._given: list[UnitRow] = []
-        self._rows: list[UnitRow] = []
-        self._display: list[tuple[str, ...]] = []
         self._cache: dict[int, tuple[UnitRow, tuple[str, ...]]] = {}
-        self._sort_column = -1
-        self._sort_order = Qt.SortOrder.AscendingOrder
 
-    # ----- feeding --------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[UnitRow]) -> None:
-        self.beginResetModel()
-        self._given = list(rows)
-        self._arrange()
-        self.endResetModel()
+    @staticmethod
+    def row_id(row: UnitRow) -> int:
+        return row.unit_id
 
-    def _arrange(self) -> None:
-        rows = self._given
-        if self._sort_column in SORT_KEYS:
-            rows = sorted(rows, key=SORT_KEYS[self._sort_column],
-                          reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
-        self._rows = rows
+    def format_row(self, row: UnitRow) -> tuple[str, ...]:
+        return format_row(row)
+
+    def format_rows(self, rows: Sequence[UnitRow]) -> list[tuple[str, ...]]:
+        # A reload hands over new UnitRow objects only for the units that changed.
         cache = self._cache
         display = []
         for row in rows:
@@ -118,27 +115,10 @@ class LedgerTableModel(QAbstractTableModel):
                 hit = (row, format_row(row))
                 cache[row.unit_id] = hit
             display.append(hit[1])
-        self._display = display
-
-    def row_at(self, row: int) -> UnitRow:
-        return self._rows[row]
+        return display
 
     def row_of_unit(self, unit_id: int) -> int | None:
-        for n, row in enumerate(self._rows):
-            if row.unit_id == unit_id:
-                return n
-        return None
-
-    @property
-    def rows(self) -> list[UnitRow]:
-        return list(self._rows)
-
-    # ----- Qt model API -----------------------------------------------------------------
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
+        return self.row_of(unit_id)
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -152,35 +132,3 @@ class LedgerTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (COL_OWNERS, COL_OCCUPANTS):
             return self._display[index.row()][index.column()] or None
         return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[section]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return HEADER_TIPS.get(section)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return _ALIGNMENT.get(section)
-        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._rows):
-            return str(section + 1)
-        return None
-
-    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        old_rows = self._rows
-        self._sort_column, self._sort_order = column, order
-        self._arrange()
-        # Persistent indexes (the view's selection) follow their unit to its new row.
-        new_position = {row.unit_id: n for n, row in enumerate(self._rows)}
-        old_indexes = self.persistentIndexList()
-        new_indexes = []
-        for idx in old_indexes:
-            target = new_position.get(old_rows[idx.row()].unit_id) if idx.row() < len(old_rows) else None
-            new_indexes.append(self.index(target, idx.column()) if target is not None else QModelIndex())
-        self.changePersistentIndexList(old_indexes, new_indexes)
-        self.layoutChanged.emit()

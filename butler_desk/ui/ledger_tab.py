@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +36,7 @@ from butler_desk.ui.ledger_model import (
     LedgerTableModel,
 )
 from butler_desk.ui.messages import show_problem
+from butler_desk.ui.tables import OpenableTableView, setup_list_table
 from butler_desk.ui.unit_dialog import UnitDialog
 from butler_desk.ui.workers import Worker
 
@@ -63,30 +61,6 @@ def _chosen_id(combo: QComboBox) -> int | None:
         return None
     value = combo.currentData()
     return None if value == ALL else int(value)
-
-
-class LedgerTableView(QTableView):
-    """Emits ``open_requested`` on double-click or Enter (not on single-click activation)."""
-
-    open_requested = Signal(int)  # unit id
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self._open(self.currentIndex())
-            return
-        super().keyPressEvent(event)
-
-    def mouseDoubleClickEvent(self, event) -> None:
-        index = self.indexAt(event.position().toPoint())
-        if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
-            self._open(index)
-            return
-        super().mouseDoubleClickEvent(event)
-
-    def _open(self, index) -> None:
-        unit_id = index.data(UNIT_ID_ROLE)
-        if unit_id is not None:
-            self.open_requested.emit(int(unit_id))
 
 
 class LedgerTab(QWidget):
@@ -136,22 +110,11 @@ class LedgerTab(QWidget):
         filters.addWidget(self.new_button)
 
         self.model = LedgerTableModel(self)
-        self.table = LedgerTableView()
+        self.table = OpenableTableView(UNIT_ID_ROLE)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTabKeyNavigation(False)
-        vertical = self.table.verticalHeader()
-        vertical.hide()
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        setup_list_table(self.table, _WIDTH_SAMPLES, padding=24)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setSectionsMovable(True)
-        self._default_widths()
         # No indicator at start: rows keep the ledger order (cluster, building, room).
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
@@ -305,12 +268,7 @@ class LedgerTab(QWidget):
         row = self.model.row_of_unit(unit_id)
         if row is None:
             return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        )
-        if scroll:
-            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.table.select_row(row, scroll=scroll)
         return True
 
     # ----- actions ------------------------------------------------------------------------
@@ -371,10 +329,5 @@ class LedgerTab(QWidget):
             self.ledger_changed.emit()
 
     # ----- state --------------------------------------------------------------------------
-    def _default_widths(self) -> None:
-        metrics = self.table.fontMetrics()
-        for column, sample in _WIDTH_SAMPLES.items():
-            self.table.setColumnWidth(column, metrics.horizontalAdvance(sample) + 24)
-
     def save_state(self) -> None:
         settings.set_value(settings.LEDGER_HEADER, self.table.horizontalHeader().saveState())

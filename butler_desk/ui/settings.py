@@ -24,6 +24,13 @@ PARTY_DIALOG_GEOMETRY = "party_dialog/geometry"
 IMPORT_DIALOG_GEOMETRY = "import_dialog/geometry"
 LAST_IMPORT_DIR = "folders/import"
 LAST_EXPORT_DIR = "folders/export"
+NOTICE_DIALOG_GEOMETRY = "notice_dialog/geometry"
+PDF_PREVIEW_GEOMETRY = "pdf_preview/geometry"
+PRINT_SETTINGS_GEOMETRY = "print_settings/geometry"
+FORMS_DIALOG_GEOMETRY = "forms_dialog/geometry"
+LAST_PRINTER = "printing/last_printer"
+LAST_NOTICE_DIR = "folders/notices"
+LAST_PDF_DIR = "folders/pdf"
 
 DEFAULTS: dict[str, Any] = {
     OPERATOR: "",
@@ -36,6 +43,13 @@ DEFAULTS: dict[str, Any] = {
     IMPORT_DIALOG_GEOMETRY: QByteArray(),
     LAST_IMPORT_DIR: "",
     LAST_EXPORT_DIR: "",
+    NOTICE_DIALOG_GEOMETRY: QByteArray(),
+    PDF_PREVIEW_GEOMETRY: QByteArray(),
+    PRINT_SETTINGS_GEOMETRY: QByteArray(),
+    FORMS_DIALOG_GEOMETRY: QByteArray(),
+    LAST_PRINTER: "",
+    LAST_NOTICE_DIR: "",
+    LAST_PDF_DIR: "",
 }
 
 

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from butler_desk.domain.enums import PartyRole
 from butler_desk.services.ledger import LedgerService
@@ -101,7 +101,12 @@ class ModalDriver:
                     handler(modal)
                 except BaseException as exc:  # surfaced by the test through .check()
                     self.errors.append(exc)
-                    modal.close()
+                    # done(), not close(): a dialog's reject() may ask "放弃?" in another modal
+                    # loop that nobody answers, and the test would hang instead of failing.
+                    if isinstance(modal, QDialog):
+                        modal.done(QDialog.DialogCode.Rejected)
+                    else:
+                        modal.close()
                 return
             QTimer.singleShot(10, poll)
 

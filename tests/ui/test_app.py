@@ -33,6 +33,18 @@ def test_the_application_font_is_a_chinese_family_from_the_list(qapp):
     assert QCoreApplication.applicationName() == "butler-desk"
 
 
+def test_qt_own_dialogs_and_standard_buttons_speak_chinese(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    configure_application(qapp)
+    configure_application(qapp)  # twice: one translator, not two
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    texts = {buttons.button(b).text().replace("&", "") for b in (QDialogButtonBox.StandardButton.Ok,
+                                                                   QDialogButtonBox.StandardButton.Cancel)}
+    assert texts == {"确定", "取消"}
+    assert QCoreApplication.translate("QPrintDialog", "Print") == "打印"
+
+
 def test_a_file_that_is_not_a_database_gives_a_chinese_message_and_exit_code_3(qapp, tmp_path, message_boxes):
     message_boxes.expect_critical = True
     bad = tmp_path / "台账.sqlite3"
