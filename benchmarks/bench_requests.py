@@ -3,7 +3,8 @@
 Opening the list (default filter) and changing a filter (kind, state, overdue, date range,
 cluster, text, room code), each timed through ``RequestService.list`` and against the
 same query in raw SQL through the sqlite3 module in the same run; target median ≤ 200 ms.
-Also the header counts, one request's detail and a week's statistics.
+Also the header counts, one request's detail and a week's statistics; then the tab itself
+(benchmarks/bench_requests_tab.py).
 
 Run: uv run python -m benchmarks.bench_requests
 """
@@ -126,6 +127,10 @@ def run() -> None:
     report("agenda items (due_items)", median(due), "ms")
     con.close()
     ctx.db.dispose()
+
+    from benchmarks.bench_requests_tab import run_tab
+
+    run_tab(path, _raw, _stored)
 
 
 if __name__ == "__main__":

@@ -25,10 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("form_id", nargs="?", help="表单名（forms/ 下的文件名，不含 .toml），如 complaint-record")
     p.add_argument("--list", action="store_true", help="列出所有表单及表号")
     p.add_argument("--blank", type=int, metavar="N", help="打印 N 页空白表（默认 1 页）")
-    p.add_argument("--id", type=int, metavar="N", help="按记录填写：投诉记录表/派工单填工单编号，签收单填发放记录编号")
+    p.add_argument("--id", metavar="编号", help="按记录填写：投诉记录表/派工单填工单编号（如 TS-2026-000123），"
+                                              "签收单填发放记录编号")
     p.add_argument("--from", dest="first", metavar="日期", help="登记表的开始日期，如 2026-11-01")
     p.add_argument("--to", dest="last", metavar="日期", help="登记表的结束日期（含当天）")
-    p.add_argument("--reveal-phone", action="store_true", help="派工单上打印完整电话（记入变更记录）")
+    p.add_argument("--reveal-phone", metavar="原因",
+                   help="派工单上打印完整电话并写明原因，如“维修人员需电话预约”（记入变更记录）；不给则电话脱敏")
     _common_out(p, required=False)
     p.set_defaults(handler=cmd_form)
 
@@ -191,7 +193,9 @@ def _warn(text: str) -> None:
 
 
 def cmd_form(args: argparse.Namespace) -> int:
+    from butler_desk.services import request_reports
     from butler_desk.services.printing import PrintService
+    from butler_desk.services.requests import RequestService
 
     if args.list:
         for form in PrintService.forms():
@@ -207,21 +211,30 @@ def cmd_form(args: argparse.Namespace) -> int:
         raise UsageError(f"表单 {args.form_id} 不能按编号填写：可用 --id 的表单有 {'、'.join(ID_FORMS)}")
     if (args.first or args.last) and args.form_id != "request-register":
         raise UsageError("--from/--to 只用于 request-register（报事报修登记表）")
+    if args.reveal_phone is not None and (args.form_id != "work-order" or args.id is None):
+        raise UsageError("--reveal-phone 只用于按工单填写的派工单：print form work-order --id 编号 --reveal-phone 原因")
+    if args.form_id == "sign-off-sheet" and args.id is not None and not args.id.strip().isdigit():
+        raise UsageError(f"签收单的 --id 是发放记录编号（数字），不是“{args.id}”")
     ctx = _context(args)
     service = PrintService(ctx)
     out = Path(args.out).expanduser()
     if args.form_id == "sign-off-sheet" and args.id is not None:
         from butler_desk.services.documents import DocumentService
 
-        result = DocumentService(ctx).print_signoff(args.id, out, strict=args.strict)
+        result = DocumentService(ctx).print_signoff(int(args.id), out, strict=args.strict)
     elif args.id is not None:
-        result = service.print_request_form(args.form_id, args.id, out, reveal_phone=args.reveal_phone,
-                                            strict=args.strict)
+        requests = RequestService(ctx)
+        request_id = requests.id_of(args.id)
+        if args.form_id == "work-order":
+            result = request_reports.print_work_order(requests, request_id, out, reveal_reason=args.reveal_phone,
+                                                      strict=args.strict)
+        else:
+            result = service.print_request_form(args.form_id, request_id, out, strict=args.strict)
     elif args.first or args.last:
         first, last = _day(args.first, "开始日期"), _day(args.last, "结束日期")
         if first is None or last is None:
             raise UsageError("登记表需要 --from 和 --to 两个日期")
-        result = service.print_request_register(first, last, out, strict=args.strict)
+        result = request_reports.print_register(RequestService(ctx), first, last, out, strict=args.strict)
     else:
         result = service.print_form(args.form_id, out, blank_pages=args.blank, strict=args.strict)
     _warn(result.warning)

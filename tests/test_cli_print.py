@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+import sqlite3
+import subprocess
+from datetime import date, datetime
 
 import pytest
 from pypdf import PdfReader
 
 from butler_desk.cli import EXIT_BAD_DATA, EXIT_OK, EXIT_USAGE, run
 from butler_desk.domain.enums import PartyRole
+from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.reporting import missing_glyphs
 from butler_desk.services.demo import build_demo_estate
 from butler_desk.services.documents import DocumentService
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.ledger_views import PartyInput, UnitInput
 from butler_desk.services.maintenance import open_context
-from tests.reporting.pdfcheck import pages_text
+from butler_desk.services.request_views import IntakeInput
+from butler_desk.services.requests import RequestService
+from tests.reporting.pdfcheck import flat_text, pages_text
 
 RARE = "𰻞"
 WATER = ["--set", "开始时间=2026-12-01 09:00", "--set", "恢复供水时间=2026-12-01 17:00", "--set", "area=1栋",
@@ -164,3 +169,74 @@ def test_documents_received_and_returned_from_the_command_line(demo, db_path, tm
     assert "已签收" in capsys.readouterr().out
     assert run([*demo, "documents", "signoff", str(batch.document_id), "--out", str(tmp_path / "s.pdf")]) == EXIT_OK
     assert "本人" in "".join(pages_text(tmp_path / "s.pdf"))
+
+
+# -- request forms: 派工单 and 登记表 ---------------------------------------------------------
+
+
+@pytest.fixture
+def repair(demo, db_path) -> str:
+    """The number of a fresh repair request from 周建华 (137 1234 5678) at 9-1-102."""
+    ctx = open_context(db_path, "测试")
+    ledger = LedgerService(ctx)
+    unit = ledger.save_unit(UnitInput(room_code="9-1-102", cluster="一组团", status="已入住"))
+    ledger.move_in(unit, PartyRole.OWNER, PartyInput(name="周建华", phones="13712345678"), on=date(2024, 1, 1))
+    party = ledger.unit_detail(unit).current[0].party.party_id
+    service = RequestService(ctx)
+    number = service.detail(service.intake(IntakeInput(unit, party, "", "报修", "电话", "卫生间下水道堵塞"))).number
+    ctx.db.dispose()
+    return number
+
+
+def _reveal_reasons(db_path) -> list[str]:
+    con = sqlite3.connect(db_path)
+    try:
+        return [row[0] for row in con.execute("SELECT changes FROM audit_log WHERE action = 'reveal'")]
+    finally:
+        con.close()
+
+
+def test_a_work_order_by_request_number_prints_the_phone_masked(demo, repair, db_path, tmp_path):
+    out = tmp_path / "派工单.pdf"
+    assert run([*demo, "print", "form", "work-order", "--id", repair.lower(), "--out", str(out)]) == EXIT_OK
+    text = flat_text(out)
+    assert repair in text and "卫生间下水道堵塞" in text
+    assert "137****5678" in text and "13712345678" not in text
+    assert _reveal_reasons(db_path) == []
+
+
+def test_the_full_phone_on_a_work_order_takes_a_reason_which_is_audited(demo, repair, db_path, tmp_path):
+    out = tmp_path / "派工单.pdf"
+    code = run([*demo, "--operator", "李晓红", "print", "form", "work-order", "--id", repair,
+                "--reveal-phone", "维修人员需电话预约", "--out", str(out)])
+    assert code == EXIT_OK
+    assert "13712345678" in flat_text(out)
+    reasons = _reveal_reasons(db_path)
+    assert len(reasons) == 1 and "打印派工单：维修人员需电话预约" in reasons[0]
+
+
+def test_a_blank_reveal_reason_is_refused_and_prints_nothing(demo, repair, db_path, tmp_path, capsys):
+    out = tmp_path / "派工单.pdf"
+    code = run([*demo, "print", "form", "work-order", "--id", repair, "--reveal-phone", " ", "--out", str(out)])
+    assert code == EXIT_BAD_DATA
+    assert "原因" in capsys.readouterr().err
+    assert not out.exists() and _reveal_reasons(db_path) == []
+
+
+def test_reveal_phone_is_only_for_the_work_order(demo, repair, tmp_path, capsys):
+    code = run([*demo, "print", "form", "request-register", "--from", "2026-11-01", "--to", "2026-11-27",
+                "--reveal-phone", "核对", "--out", str(tmp_path / "x.pdf")])
+    assert code == EXIT_USAGE
+    assert "--reveal-phone 只用于" in capsys.readouterr().err
+
+
+def test_the_register_prints_the_period_it_covers(demo, repair, tmp_path):
+    out = tmp_path / "登记表.pdf"
+    today = datetime.now(CHINA_TZ).date()  # the request was received now, on the office's day
+    first, last = today.replace(day=1), today
+    code = run([*demo, "print", "form", "request-register", "--from", first.isoformat(), "--to", last.isoformat(),
+                "--out", str(out)])
+    assert code == EXIT_OK
+    layout = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    assert f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}" in layout
+    assert "卫生间下水道堵塞" in flat_text(out)

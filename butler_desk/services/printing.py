@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -245,35 +244,23 @@ class PrintService:
         return render_form(spec, out, company=self.company(), records=records, header=header,
                            blank_rows=blank_rows, strict=strict, fonts=self.fonts())
 
-    def print_request_form(self, form_id: str, request_id: int, out: Path | str, *, reveal_phone: bool = False,
+    def print_request_form(self, form_id: str, request_id: int, out: Path | str, *,
                            strict: bool = False) -> RenderResult:
-        """投诉记录表 (complaint-record) or 报修派工单 (work-order) filled from one request."""
-        from butler_desk.services import requests as requests_module
+        """投诉记录表 (complaint-record) or 报修派工单 (work-order, phone masked) filled from one request.
 
-        service = requests_module.RequestService(self.ctx)
-        if form_id == "complaint-record" and hasattr(service, "complaint_record"):
+        The register and a work order with the full phone go through services.request_reports.
+        """
+        from butler_desk.services.requests import RequestService
+
+        service = RequestService(self.ctx)
+        if form_id == "complaint-record":
             record = service.complaint_record(request_id)
-        elif form_id == "work-order" and hasattr(service, "work_order"):
-            record = service.work_order(request_id, reveal_phone=reveal_phone)
-        elif form_id in ("complaint-record", "work-order"):
-            raise BadInput("本版本的工单模块还不能提供该表的数据：请先打印空白表手工填写。", field="form")
+        elif form_id == "work-order":
+            record = service.work_order(request_id)
         else:
             raise BadInput(f"表单“{form_id}”不能按工单填写：只有 complaint-record（投诉记录表）"
                            "和 work-order（报修派工单）可以。", field="form")
         return self.print_form(form_id, out, records=[record], strict=strict)
-
-    def print_request_register(self, first: date, last: date, out: Path | str, *,
-                               strict: bool = False) -> RenderResult:
-        """报事报修登记表 for the requests received first..last."""
-        from butler_desk.services import requests as requests_module
-
-        if last < first:
-            raise BadInput(f"结束日期 {last} 早于开始日期 {first}，请检查。", field="last")
-        service = requests_module.RequestService(self.ctx)
-        if not hasattr(service, "register_rows"):
-            raise BadInput("本版本的工单模块还不能提供登记表数据：请先打印空白表手工填写。", field="form")
-        rows = service.register_rows(first, last)
-        return self.print_form("request-register", out, records=rows, strict=strict)
 
     # -- envelopes -----------------------------------------------------------------------
     def print_envelopes(self, selection: Selection, out: Path | str, *, kind: DocumentKind = DocumentKind.OTHER,

@@ -1,7 +1,8 @@
 """What is made of the stored requests: period statistics, agenda items, printed-form fields, the Excel export.
 
 Reached through ``RequestService`` (stats, due_items, complaint_record, work_order,
-register_rows, export); kept apart so the service module stays about one request.
+register_rows, export), and directly for the printed 派工单 and 登记表 (print_work_order,
+print_register); kept apart so the service module stays about one request.
 """
 
 from __future__ import annotations
@@ -38,9 +39,11 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from butler_desk.exchange.requests_export import RequestExportRow
+    from butler_desk.reporting import RenderResult
     from butler_desk.services.requests import RequestService
 
 AREA = "requests"
+WORK_ORDER_REVEAL = "打印派工单"
 FEEDBACK_LIMITS = frozenset({"complaint_feedback", "response_feedback"})
 
 
@@ -127,10 +130,18 @@ def complaint_record(service: RequestService, request_id: int) -> dict[str, str]
     return paper_fields(detail, detail.phone_masked)
 
 
-def work_order(service: RequestService, request_id: int, *, reveal_phone: bool = False) -> dict[str, str]:
-    """The 派工单's values; the worker needs to call, so the phone may be revealed (and that is audited)."""
+def work_order(service: RequestService, request_id: int, *, reveal_reason: str | None = None) -> dict[str, str]:
+    """The 派工单's values, the phone masked; with ``reveal_reason`` in full, recorded in the audit trail
+    (an unmasked phone on paper is a reveal, and every reveal says why)."""
     detail = service.detail(request_id)
-    phone = service.reveal_phone(request_id, "打印派工单") if reveal_phone else detail.phone_masked
+    if reveal_reason is None:
+        return paper_fields(detail, detail.phone_masked)
+    reason = reveal_reason.strip()
+    if not reason:
+        raise BadInput("派工单上打印完整电话需要写明原因，如“维修人员需电话预约上门时间”；"
+                       "不写原因则打印脱敏电话。", field="reveal_reason")
+    # A request without a phone has nothing to reveal, and so nothing to record.
+    phone = service.reveal_phone(request_id, f"{WORK_ORDER_REVEAL}：{reason}") if detail.phone_masked else ""
     return paper_fields(detail, phone)
 
 
@@ -152,6 +163,33 @@ def register_rows(service: RequestService, first: date, last: date) -> list[dict
     """One dict per request received first..last (the 报事报修登记表), phones masked."""
     details, _rules, _estate = details_received(service, first, last)
     return [paper_fields(d, d.phone_masked) for d in details]
+
+
+def register_header(first: date, last: date, count: int) -> dict[str, str]:
+    """The fields above the 登记表's table, repeated on every page: the period and how many requests."""
+    return {"period": f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}", "count": f"{count} 条"}
+
+
+def print_register(service: RequestService, first: date, last: date, out: Path | str, *,
+                   strict: bool = False) -> RenderResult:
+    """The 报事报修登记表 of the requests received first..last, with its period printed at the top."""
+    rows = register_rows(service, first, last)
+    return _printing(service).print_form("request-register", out, records=rows,
+                                         header=register_header(first, last, len(rows)), strict=strict)
+
+
+def print_work_order(service: RequestService, request_id: int, out: Path | str, *,
+                     reveal_reason: str | None = None, strict: bool = False) -> RenderResult:
+    """The 报修派工单 of one request; the phone in full only with a reason (see ``work_order``)."""
+    record = work_order(service, request_id, reveal_reason=reveal_reason)
+    return _printing(service).print_form("work-order", out, records=[record], strict=strict)
+
+
+def _printing(service: RequestService):
+    # reportlab comes with the print service: loaded at the first print, not when the desk starts.
+    from butler_desk.services.printing import PrintService
+
+    return PrintService(service.ctx)
 
 
 # -- Excel -------------------------------------------------------------------------------

@@ -381,9 +381,9 @@ class RequestService:
         """The 投诉记录表's values for ``print form complaint-record`` (phone masked)."""
         return request_reports.complaint_record(self, request_id)
 
-    def work_order(self, request_id: int, *, reveal_phone: bool = False) -> dict[str, str]:
-        """The 派工单's values; ``reveal_phone`` prints the phone in full and records that."""
-        return request_reports.work_order(self, request_id, reveal_phone=reveal_phone)
+    def work_order(self, request_id: int, *, reveal_reason: str | None = None) -> dict[str, str]:
+        """The 派工单's values; with ``reveal_reason`` the phone in full, the reveal recorded with it."""
+        return request_reports.work_order(self, request_id, reveal_reason=reveal_reason)
 
     def register_rows(self, first: date, last: date) -> list[dict[str, str]]:
         """The 报事报修登记表's lines for requests received first..last (phones masked)."""

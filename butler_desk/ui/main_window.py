@@ -16,8 +16,12 @@ from butler_desk.services.context import AppContext
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.maintenance import backup_to
 from butler_desk.ui import settings
+from butler_desk.ui.documents_tab import DocumentsTab
+from butler_desk.ui.forms_dialog import install_print_menus
 from butler_desk.ui.ledger_tab import LedgerTab
+from butler_desk.ui.menus import FILE_MENU, HELP_MENU, menu_named
 from butler_desk.ui.messages import show_info, show_problem
+from butler_desk.ui.requests_tab import RequestsTab
 from butler_desk.ui.workers import run_with_progress
 
 XLSX = "Excel 工作簿 (*.xlsx)"
@@ -42,6 +46,10 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.ledger_tab = LedgerTab(self.ledger)
         self.tabs.addTab(self.ledger_tab, "业户台账")
+        self.requests_tab = RequestsTab(ctx, self.ledger)
+        self.tabs.addTab(self.requests_tab, "投诉报修")
+        self.documents_tab = DocumentsTab(ctx)
+        self.tabs.addTab(self.documents_tab, "文件发放")
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self._build_status_bar()
@@ -68,7 +76,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("文件(&F)")
+        file_menu = menu_named(self.menuBar(), FILE_MENU)
         self.import_action = self._action("导入业户资料…", self.import_roster, QKeySequence("Ctrl+I"))
         self.template_action = self._action("下载导入模板…", self.save_template)
         self.export_action = self._action("导出台账…", self.export_ledger, QKeySequence("Ctrl+E"))
@@ -82,10 +90,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.backup_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        help_menu = self.menuBar().addMenu("帮助(&H)")
+        help_menu = menu_named(self.menuBar(), HELP_MENU)
         self.about_action = self._action("关于", self.about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
+
+        # ----- 投诉报修: the 工单 and 设置 menus, Ctrl+Shift+N (owned by ui/requests_tab.py) -----
+        self.requests_tab.install_menus(self)
+
+        # ----- 打印 and 设置 → 打印设置/小区信息: notices, blank forms (owned by ui/forms_dialog.py) -----
+        install_print_menus(self, self.ctx)
 
     def _build_status_bar(self) -> None:
         self.db_label = QLabel(f"数据库：{self.ctx.db_path}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -49,9 +48,6 @@ def test_a_form_that_is_not_filled_from_a_request_says_so(printing, estate, tmp_
     with pytest.raises(BadInput) as info:
         printing.print_request_form("patrol-record", 1, tmp_path / "x.pdf")
     assert "complaint-record" in info.value.message
-    with pytest.raises(BadInput) as info:
-        printing.print_request_register(date(2026, 11, 30), date(2026, 11, 1), tmp_path / "x.pdf")
-    assert "早于" in info.value.message
 
 
 def test_the_font_setting_is_checked_before_it_is_stored(ctx, printing, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -14,12 +15,14 @@ from butler_desk.domain.errors import BadInput
 from butler_desk.domain.requests import RequestKind, Satisfaction
 from butler_desk.domain.service_stats import NO_CLUSTER, UNASSIGNED
 from butler_desk.domain.workdays import CHINA_TZ
+from butler_desk.services import request_reports
 from butler_desk.services.demo import build_demo_estate
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.ledger_views import PartyInput, UnitInput
 from butler_desk.services.maintenance import open_context
 from butler_desk.services.request_views import IntakeInput, StepInput
 from butler_desk.services.requests import RequestService
+from tests.reporting.pdfcheck import flat_text, pages_text
 
 
 def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
@@ -171,19 +174,62 @@ def test_the_complaint_record_has_every_field_of_the_printed_form(office):
     assert all(isinstance(value, str) for value in record.values())
 
 
-def test_a_work_order_may_reveal_the_phone_and_that_is_recorded(office, ctx):
+def _reveals(ctx) -> list[tuple[str, str]]:
+    with ctx.db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(
+            text("SELECT record_label, changes FROM audit_log WHERE action = 'reveal'")).all()]
+
+
+def test_a_work_order_prints_the_phone_masked_unless_a_reason_is_given_which_is_recorded(office, ctx):
     service, _clock, home, owner = office
     rid = service.intake(IntakeInput(home, owner, "", "报修", "电话", "厨房水管爆裂", urgent=True))
 
-    masked, revealed = service.work_order(rid), service.work_order(rid, reveal_phone=True)
+    masked = service.work_order(rid)
+    assert _reveals(ctx) == []
+    revealed = request_reports.work_order(service, rid, reveal_reason="  王师傅上门前需电话预约 ")
 
     assert (masked["phone"], revealed["phone"]) == ("138****5678", "13812345678")
     assert (masked["urgency"], masked["kind"], masked["reporter"]) == ("急修", "报修（急修）", "张三")
-    with ctx.db.engine.connect() as conn:
-        reveals = conn.execute(text("SELECT record_label, changes FROM audit_log WHERE action = 'reveal'")).all()
-    assert len(reveals) == 1 and reveals[0][0] == "BX-2026-000001" and "打印派工单" in reveals[0][1]
+    reveals = _reveals(ctx)
+    assert len(reveals) == 1 and reveals[0][0] == "BX-2026-000001"
+    assert "打印派工单：王师傅上门前需电话预约" in reveals[0][1]
     with pytest.raises(BadInput, match="投诉记录表"):
         service.complaint_record(rid)
+
+
+def test_a_full_phone_on_a_work_order_without_a_reason_is_refused_and_nothing_is_recorded(office, ctx):
+    service, _clock, home, owner = office
+    rid = service.intake(IntakeInput(home, owner, "", "报修", "电话", "厨房水管爆裂"))
+
+    with pytest.raises(BadInput, match="原因") as blank:
+        request_reports.work_order(service, rid, reveal_reason="   ")
+    with pytest.raises(BadInput, match="原因"):
+        service.work_order(rid, reveal_reason="")
+
+    assert blank.value.field == "reveal_reason"
+    assert _reveals(ctx) == []
+
+
+def test_a_work_order_for_a_caller_without_a_phone_reveals_nothing(office, ctx):
+    service, _clock, _home, _owner = office
+    rid = service.intake(IntakeInput(None, None, "3栋大堂", "报修", "巡查发现", "大堂灯不亮"))
+
+    record = request_reports.work_order(service, rid, reveal_reason="维修人员需联系")
+
+    assert record["phone"] == "" and record["room"] == "3栋大堂"
+    assert _reveals(ctx) == []
+
+
+def test_the_printed_work_order_carries_the_revealed_phone(office, ctx, tmp_path):
+    service, _clock, home, owner = office
+    rid = service.intake(IntakeInput(home, owner, "", "报修", "电话", "厨房水管爆裂", urgent=True))
+
+    masked = request_reports.print_work_order(service, rid, tmp_path / "masked.pdf")
+    full = request_reports.print_work_order(service, rid, tmp_path / "full.pdf", reveal_reason="预约上门")
+
+    assert "138****5678" in flat_text(masked.path) and "13812345678" not in flat_text(masked.path)
+    assert "13812345678" in flat_text(full.path) and "BX-2026-000001" in flat_text(full.path)
+    assert len(_reveals(ctx)) == 1
 
 
 def test_register_rows_list_the_requests_received_in_the_days_in_order(office):
@@ -198,6 +244,34 @@ def test_register_rows_list_the_requests_received_in_the_days_in_order(office):
     assert rows[1]["room"] == "3栋大堂" and rows[1]["phone"] == ""
     assert service.register_rows(date(2026, 11, 18), date(2026, 11, 30)) == []
     assert (first, second) == (1, 2)
+
+
+def test_the_printed_register_says_which_days_it_covers_on_every_page(office, tmp_path):
+    service, clock, home, owner = office
+    _finished_complaint(service, clock, home, owner)
+    for n in range(40):  # enough lines for a second page
+        clock.at = local(2026, 11, 17, 9, 0) + timedelta(minutes=10 * n)
+        service.intake(IntakeInput(None, None, f"{n % 5 + 1}栋大堂", "报修", "巡查发现", f"大堂灯不亮（第{n + 1}盏）"))
+
+    result = request_reports.print_register(service, date(2026, 11, 1), date(2026, 11, 27), tmp_path / "reg.pdf")
+
+    pages = pages_text(result.path)
+    assert result.pages == len(pages) >= 2
+    assert all("登记期间" in page and "2026-11-01至2026-11-27" in page and "41条" in page for page in pages)
+    assert "楼上装修噪音扰民" in pages[0] and "第40盏" in pages[-1]
+    spaced = subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(result.path), "-"],
+                            check=True, capture_output=True, text=True).stdout
+    assert "2026-11-01 至 2026-11-27" in spaced
+
+
+def test_the_register_header_and_an_upside_down_period(office, tmp_path):
+    service, _clock, _home, _owner = office
+
+    assert request_reports.register_header(date(2026, 11, 16), date(2026, 11, 16), 0) == {
+        "period": "2026-11-16 至 2026-11-16", "count": "0 条"}
+    with pytest.raises(BadInput, match="结束日期早于开始日期"):
+        request_reports.print_register(service, date(2026, 11, 27), date(2026, 11, 1), tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_due_items_bring_overdue_work_feedback_due_today_and_return_visits(office):

@@ -34,7 +34,8 @@ def test_given_a_database_when_the_window_opens_then_the_ledger_and_status_bar_s
     assert window.db_label.text() == f"数据库：{db_path}"
     assert window.operator_label.text() == "操作人：李晓红"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["文件(&F)", "帮助(&H)"]
+    assert menus == ["文件(&F)", "工单(&R)", "打印(&P)", "设置(&S)", "帮助(&H)"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["业户台账", "投诉报修", "文件发放"]
     file_items = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
     assert file_items == ["导入业户资料…", "下载导入模板…", "导出台账…", "备份数据库…", "退出"]
 
