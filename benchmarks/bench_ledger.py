@@ -1,5 +1,8 @@
 """Ledger benchmarks on the large estate (20,000 units, ~26,000 parties).
 
+Run all with ``uv run python -m benchmarks ledger``, or some with
+``uv run python -m benchmarks.bench_ledger [startup] [search] [import]``.
+
 - start to first painted ledger vs a bare PySide6 window with a QTableView (target ratio ≤ 3)
 - search latency per keystroke in the real ledger tab (target median ≤ 30 ms)
 - importing a 20,000-row roster vs openpyxl read_only reading the same file (target ratio ≤ 2)
@@ -9,8 +12,10 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.common import CACHE, PYTHON, child_env, large_estate, median, p95, report
@@ -187,12 +192,20 @@ def roster_import(db: Path, runs: int = 3) -> None:
            baseline=median(baseline) * 1000, target="ratio ≤ 2")
 
 
-def run() -> None:
+SCENARIOS = {"startup": startup_and_memory, "search": search_per_keystroke, "import": roster_import}
+
+
+def run(only: Sequence[str] = ()) -> None:
+    """Run every scenario, or those named in ``only`` (startup, search, import)."""
+    unknown = [name for name in only if name not in SCENARIOS]
+    if unknown:
+        raise SystemExit(f"unknown scenario {', '.join(unknown)}; choose from {', '.join(SCENARIOS)}")
     db = large_estate()
-    startup_and_memory(db)
-    search_per_keystroke(db)
-    roster_import(db)
+    for name, scenario in SCENARIOS.items():
+        if not only or name in only:
+            scenario(db)
 
 
 if __name__ == "__main__":
-    run()
+    # e.g. ``uv run python -m benchmarks.bench_ledger import`` for the roster import alone
+    run(sys.argv[1:])

@@ -195,7 +195,7 @@ _EXTRA_READINGS: dict[str, str] = {"𠮷": "ji"}
 _HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _SEGMENT = re.compile(rf"([{_HAN}]+)|([A-Za-z0-9]+)")
 _HAN_CHAR = re.compile(rf"[{_HAN}]")
-_NO_SURNAME_MARKS = ("·", "•", "・", "‧", "．", ".")
+_NO_SURNAME_MARK = re.compile("[·•・‧．.]")
 
 
 def split_surname(name: str) -> tuple[str, str]:
@@ -211,7 +211,7 @@ def split_surname(name: str) -> tuple[str, str]:
 def _split(text: str) -> tuple[str, str]:
     if not text:
         return "", ""
-    if not _HAN_CHAR.match(text) or any(mark in text for mark in _NO_SURNAME_MARKS):
+    if not _HAN_CHAR.match(text) or _NO_SURNAME_MARK.search(text):
         return "", text
     if len(text) >= 3 and text[:2] in COMPOUND_SURNAMES:
         return text[:2], text[2:].lstrip()
@@ -241,19 +241,36 @@ def _name_search_keys(text: str) -> tuple[str, ...]:
         splits.append((compound, ""))
     keys: list[str] = []
     for split_surname_part, given_part in splits:
-        given_words = _words(given_part)
-        for surname_words in _surname_variants(split_surname_part):
-            words = [*((word, True) for word in surname_words), *given_words]
-            if not words:
-                continue
-            full = "".join(word for word, _ in words)
-            initials = "".join(word[0] for word, _ in words)
-            # pypinyin writes ü as v (lv, nv, lve), as pinyin keyboards type it; some type u.
-            plain_u = "".join(word.replace("v", "u") if is_han else word for word, is_han in words)
-            for key in (full, initials, plain_u):
+        given_full, given_initials, given_plain_u = _spellings(given_part)
+        for surname_full, surname_initials, surname_plain_u in _surname_spellings(split_surname_part):
+            full = surname_full + given_full
+            if not full:
+                continue  # no syllable and no Latin word at all
+            for key in (full, surname_initials + given_initials, surname_plain_u + given_plain_u):
                 if key not in keys:
                     keys.append(key)
     return tuple(keys)
+
+
+@lru_cache(maxsize=4096)
+def _surname_spellings(surname: str) -> tuple[tuple[str, str, str], ...]:
+    """(full pinyin, initials, pinyin with ü as u) of each reading of ``surname``."""
+    return tuple(_spelled([(word, True) for word in words]) for words in _surname_variants(surname))
+
+
+@lru_cache(maxsize=65536)
+def _spellings(text: str) -> tuple[str, str, str]:
+    """(full pinyin, initials, pinyin with ü as u) of a given name; Latin words as they are."""
+    return _spelled(_words(text))
+
+
+def _spelled(words: list[tuple[str, bool]] | tuple[tuple[str, bool], ...]) -> tuple[str, str, str]:
+    # Every syllable and word is non-empty, so keys concatenate part by part.
+    full = "".join(word for word, _ in words)
+    initials = "".join(word[0] for word, _ in words)
+    # pypinyin writes ü as v (lv, nv, lve), as pinyin keyboards type it; some type u.
+    plain_u = "".join(word.replace("v", "u") if is_han else word for word, is_han in words)
+    return full, initials, plain_u
 
 
 def _surname_variants(surname: str) -> list[list[str]]:

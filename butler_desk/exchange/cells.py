@@ -22,6 +22,9 @@ _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMBER_WITH_UNIT = re.compile(r"^([+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?)\s*(.*)$")
 _TRUE_WORDS = frozenset({"是", "√", "✓", "✔", "☑", "y", "yes", "true", "t", "1", "对", "重点", "重点客户", "vip"})
 _FALSE_WORDS = frozenset({"否", "×", "✗", "✘", "☐", "n", "no", "false", "f", "0", "不是", "非", "无", "-", "—", "普通"})
+# What clean_text changes in a string: whitespace other than single inner spaces, and the
+# full-width and invisible characters it translates (tests check this against clean_text).
+_UNTIDY = re.compile(r"[^\S ]|  |^ | $|[\uff01-\uff5e\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Excel serials for 1900-01-01 .. 2100-12-31.
 _SERIAL_RANGE = (1, 73415)
 
@@ -32,6 +35,8 @@ def is_blank(value: object) -> bool:
 
 def cell_text(value: object) -> str:
     """A cell as one tidy line of text ("" for blank); dates read as 2024-03-01."""
+    if type(value) is str and _UNTIDY.search(value) is None:
+        return value  # already tidy: clean_text would return it unchanged
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):

@@ -249,6 +249,27 @@ def _is_not_data(values: list[Any], layout: SheetLayout) -> bool:
     )
 
 
+# The fields read one column each, in the order they are converted.
+_FIELDS: tuple[tuple[str, Callable[[Any, str], Any], bool], ...] = (
+    ("cluster", CLUSTER_TEXT, True),
+    ("area", to_area, False),
+    ("fee_rate", to_fee_rate, True),
+    ("status", to_status, True),
+    ("name", to_name, False),
+    ("role", to_role, True),
+    ("id_type", to_id_type, True),
+    ("mailing_address", ADDRESS_TEXT, False),
+    ("postcode", to_postcode, True),
+    ("key_client", cell_flag, True),
+    ("move_in", cell_date, True),
+    ("notes", NOTES_TEXT, False),
+)
+
+
+def _formula_error(header: str, value: str) -> str:
+    return f"{header}是公式错误值 {excel_error(value)}：请改成实际内容，或把公式结果“选择性粘贴为数值”"
+
+
 class _RowParser:
     """Turns one sheet's rows into ``RosterRow``s or issues, with duplicate detection across sheets."""
 
@@ -262,7 +283,11 @@ class _RowParser:
         self.seen = seen
         self.split_room = "building" in self.index
         self.present_person_keys = [k for k in PERSON_KEYS if k in self.index]
-        # Choice columns repeat a handful of values: remember each answer (or its error).
+        # (key, column index, converter, remember) of each single-column field the sheet has;
+        # choice columns repeat a handful of values, so each answer (or its error) is remembered.
+        self.fields = [(key, self.index[key], convert, remember) for key, convert, remember in _FIELDS
+                       if key in self.index]
+        self.id_number_index = self.index.get("id_number", -1)
         self.memo: dict[tuple[str, type, Any], tuple[Any, str | None]] = {}
         self.rooms: dict[str, tuple[RoomCode | None, str, str]] = {}
 
@@ -282,23 +307,20 @@ class _RowParser:
                 letter = get_column_letter(index + 1)
                 issues.append(RowIssue(self.sheet, number, self.header_text(index), letter, message))
 
-        def read(key: str, convert: Callable[[Any, str], Any], index: int | None = None, remember: bool = False) -> Any:
-            if index is None:
-                index = self.index.get(key)
-                if index is None:
-                    return None
+        # The columns the sheet has, in one loop: this runs for every cell of the file.
+        got: dict[str, Any] = {}
+        for key, index, convert, remember in self.fields:
             if index >= width:
-                return None
+                continue
             value = values[index]
             if value is None:
-                return None
+                continue
             if value.__class__ is str:
                 if not value.strip():
-                    return None
+                    continue
                 if value[0] == "#" and excel_error(value):
-                    issue(index, f"{texts[index]}是公式错误值 {excel_error(value)}：请改成实际内容，"
-                                 "或把公式结果“选择性粘贴为数值”")
-                    return None
+                    issue(index, _formula_error(texts[index], value))
+                    continue
             if remember:
                 memo_key = (key, value.__class__, value)
                 found = memo.get(memo_key)
@@ -310,33 +332,39 @@ class _RowParser:
                     memo[memo_key] = found
                 if found[1] is not None:
                     issue(index, found[1])
-                return found[0]
+                got[key] = found[0]
+                continue
+            try:
+                got[key] = convert(value, texts[index])
+            except BadInput as exc:
+                issue(index, exc.message)
+
+        def read(index: int, convert: Callable[[Any, str], Any]) -> Any:
+            if index >= width:
+                return None
+            value = values[index]
+            if is_blank(value):
+                return None
+            if value.__class__ is str and value[0] == "#" and excel_error(value):
+                issue(index, _formula_error(texts[index], value))
+                return None
             try:
                 return convert(value, texts[index])
             except BadInput as exc:
                 issue(index, exc.message)
                 return None
 
-        cluster = read("cluster", CLUSTER_TEXT, remember=True)
-        area = read("area", to_area)
-        fee_rate = read("fee_rate", to_fee_rate, remember=True)
-        status = read("status", to_status, remember=True)
-        name = read("name", to_name)
-        role = read("role", to_role, remember=True)
         phones: list[str] = []
         for index in self.phone_indexes:
-            for phone in read("phones", to_phones, index) or ():
+            for phone in read(index, to_phones) or ():
                 if phone not in phones:
                     phones.append(phone)
-        id_type = read("id_type", to_id_type, remember=True)
-        id_number = read("id_number", id_number_converter(id_type))
+        id_type = got.get("id_type")
+        id_number = read(self.id_number_index, id_number_converter(id_type)) if self.id_number_index >= 0 else None
         if id_number and id_type is None:
             id_type = guess_id_type(id_number)
-        mailing_address = read("mailing_address", ADDRESS_TEXT)
-        postcode = read("postcode", to_postcode, remember=True)
-        key_client = read("key_client", cell_flag, remember=True) or False
-        move_in = read("move_in", cell_date, remember=True)
-        notes = read("notes", NOTES_TEXT)
+        name = got.get("name")
+        cluster = got.get("cluster")
         room, cluster = self._room(values, cluster, issue)
 
         if name is None and self.present_person_keys:
@@ -362,12 +390,14 @@ class _RowParser:
             if len(issues) > 1:  # left to right as the user reads the row; whole-row problems last
                 issues.sort(key=lambda i: (i.column_letter == "", len(i.column_letter), i.column_letter))
             return None, issues
+        get = got.get
         return (
             RosterRow(
-                sheet=self.sheet, row=number, room=room, cluster=cluster, area=area, fee_rate=fee_rate,
-                status=status, name=name, role=role or PartyRole.OWNER, phones=tuple(phones),
-                id_type=id_type if id_number else None, id_number=id_number, mailing_address=mailing_address,
-                postcode=postcode, key_client=key_client, move_in=move_in, notes=notes,
+                sheet=self.sheet, row=number, room=room, cluster=cluster, area=get("area"),
+                fee_rate=get("fee_rate"), status=get("status"), name=name, role=get("role") or PartyRole.OWNER,
+                phones=tuple(phones), id_type=id_type if id_number else None, id_number=id_number,
+                mailing_address=get("mailing_address"), postcode=get("postcode"),
+                key_client=get("key_client") or False, move_in=get("move_in"), notes=get("notes"),
             ),
             [],
         )

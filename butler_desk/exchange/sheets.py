@@ -7,20 +7,19 @@ import functools
 import io
 import logging
 import os
-import re
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, Self
+from xml.etree.ElementTree import ParseError
 
 from lxml import etree
-from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from butler_desk.domain.errors import BadInput
+from butler_desk.exchange.xlsx_stream import MergedRange, dimension_rows, load_streaming_workbook, read_merged_ranges
 
 _log = logging.getLogger(__name__)
 
@@ -33,19 +32,14 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 # An encrypted OOXML file is an OLE container whose directory names these streams (UTF-16LE).
 _ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
-# Merged ranges wider than this are clipped: a roster never has more columns, and a
-# "whole row" merge (A1:XFD1) must not turn every row into a 16,384-cell list.
-_MAX_MERGE_COLUMNS = 256
 _CSV_SNIFF_LINES = 50
-_MERGE_REF = re.compile(r"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
-_ROOT_TAG = re.compile(rb"<(?:[\w.-]+:)?worksheet\b[^>]*>")
-_SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>|<(?:[\w.-]+:)?sheetData\s*/>")
 _PARSE_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
     KeyError,
     etree.XMLSyntaxError,
+    ParseError,  # openpyxl streams a sheet's rows with the standard library's parser
     InvalidFileException,
     IndexError,
     ValueError,
@@ -183,7 +177,7 @@ def _open_xlsx(path: Path) -> Spreadsheet:
             # they are irrelevant to reading values.
             warnings.simplefilter("ignore")
             # A file object bypasses openpyxl's extension check, so a renamed file still opens.
-            book = load_workbook(handle, read_only=True, data_only=True, keep_links=False)
+            book = load_streaming_workbook(handle)
     except OSError as exc:
         archive.close()
         if handle:
@@ -216,109 +210,24 @@ def _other_zip(path: Path, names: set[str]) -> BadInput:
     return BadInput(f"文件“{path.name}”是压缩包，不是 Excel 表格：请解压后选择其中的 .xlsx 或 .csv 文件")
 
 
-@dataclass(frozen=True, slots=True)
-class MergedRange:
-    """A merged range in 1-based Excel coordinates."""
-
-    min_row: int
-    min_col: int
-    max_row: int
-    max_col: int
-
-
-def read_merged_ranges(open_part: Callable[[], IO[bytes]]) -> list[MergedRange]:
-    """Return the ``<mergeCell ref=…>`` ranges of one worksheet XML part.
-
-    openpyxl's read-only mode does not expose merged cells. They come after ``<sheetData>``
-    in the part, so the fast path skips the rows as raw bytes and lets lxml parse only the
-    root tag plus what follows the rows; if that shortcut fails, lxml streams the whole
-    part, dropping rows as they end so memory stays flat.
-    """
-    with open_part() as stream:
-        tail = _after_sheet_data(stream)
-    if tail is not None:
-        try:
-            return _merges_in(io.BytesIO(tail), whole_part=False)
-        except etree.XMLSyntaxError:
-            pass
-    with open_part() as stream:
-        return _merges_in(stream, whole_part=True)
-
-
-def _after_sheet_data(stream: IO[bytes]) -> bytes | None:
-    """The part's root start tag followed by everything after ``</sheetData>``, or None."""
-    head = stream.read(1 << 16)
-    root = _ROOT_TAG.search(head)
-    if root is None:
-        return None
-    buffer = head[root.end() :]
-    while True:
-        end = _sheet_data_end(buffer)
-        if end is not None:
-            return root.group() + buffer[end:] + stream.read()
-        chunk = stream.read(1 << 20)
-        if not chunk:
-            return None
-        buffer = buffer[-64:] + chunk  # the closing tag may straddle two chunks
-
-
-def _sheet_data_end(buffer: bytes) -> int | None:
-    # bytes.find is far faster than a regex search over megabytes of cells.
-    position = buffer.find(b"sheetData")
-    while position != -1:
-        start = buffer.rfind(b"<", max(0, position - 40), position)
-        found = _SHEET_DATA_END.match(buffer, start) if start != -1 else None
-        if found is not None:
-            return found.end()
-        position = buffer.find(b"sheetData", position + 9)
-    return None
-
-
-def _merges_in(stream: IO[bytes], *, whole_part: bool) -> list[MergedRange]:
-    ranges: list[MergedRange] = []
-    tags = ("{*}row", "{*}mergeCell") if whole_part else "{*}mergeCell"
-    for _event, elem in etree.iterparse(stream, events=("end",), tag=tags, huge_tree=True):
-        if elem.tag.endswith("mergeCell"):
-            merged = _merged_range(elem.get("ref") or "")
-            if merged is not None:
-                ranges.append(merged)
-        elif whole_part:
-            elem.clear()  # drop each row as it ends so memory stays flat
-            while elem.getprevious() is not None:
-                del elem.getparent()[0]
-    return ranges
-
-
-def _merged_range(ref: str) -> MergedRange | None:
-    found = _MERGE_REF.fullmatch(ref.upper())
-    if found is None:
-        return None  # a damaged or whole-column ref only loses that merge
-    first_col, first_row, last_col, last_row = found.groups()
-    min_col, max_col = _column_number(first_col), _column_number(last_col)
-    min_row, max_row = int(first_row), int(last_row)
-    if min_row > max_row or min_col > max_col:
-        return None
-    return MergedRange(min_row, min_col, max_row, min(max_col, min_col + _MAX_MERGE_COLUMNS))
-
-
-@functools.lru_cache(maxsize=1024)
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - 64
-    return number
-
-
 class _XlsxSheet(SheetSource):
     def __init__(self, path: Path, ws: Any, archive: zipfile.ZipFile) -> None:
         self.path = path
         self.name = ws.title
         self._ws = ws
         self._archive = archive
-        self.estimated_rows = ws.max_row or 0
-        # The dimension record is only a hint: some generators write "A1" for a full sheet,
-        # which would make openpyxl stop after one row.
-        ws.reset_dimensions()
+
+    @functools.cached_property
+    def estimated_rows(self) -> int:  # type: ignore[override]
+        # The dimension record is only a hint, never a limit (some generators write "A1" for
+        # a full sheet): the sheet is unsized, so openpyxl streams every row there is.
+        try:
+            with self._archive.open(self._ws._worksheet_path) as stream:
+                return dimension_rows(stream)
+        except OSError as exc:
+            raise _unreadable(self.path) from exc
+        except _PARSE_ERRORS as exc:
+            raise corrupt_file(self.path) from exc
 
     def merged_ranges(self) -> list[MergedRange]:
         # openpyxl keeps the part name it resolved from the workbook relationships.
@@ -330,9 +239,9 @@ class _XlsxSheet(SheetSource):
         except _PARSE_ERRORS as exc:
             raise corrupt_file(self.path) from exc
 
-    def _raw_rows(self) -> Iterator[tuple[Any, ...]]:
+    def _raw_rows(self) -> Iterator[tuple[int, list[Any]]]:
         """openpyxl's rows, with damage inside the file turned into a message for the user."""
-        rows = self._ws.iter_rows(min_row=1, values_only=True)
+        rows = self._ws.values_by_row()
         while True:
             try:
                 row = next(rows)
@@ -351,8 +260,7 @@ class _XlsxSheet(SheetSource):
                 starts.setdefault(merged.min_row, []).append(merged)
         # Each active merge: (last row, first column index, last column index, value).
         active: list[tuple[int, int, int, Any]] = []
-        for number, raw in enumerate(self._raw_rows(), start=1):
-            values = list(raw)
+        for number, values in self._raw_rows():
             own = _has_value(values)
             starting = starts.pop(number, None)
             if starting:

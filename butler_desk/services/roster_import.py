@@ -167,7 +167,7 @@ class _Importer:
         code = row.room.code
         unit = self.units.get(code)
         if unit is None:
-            self._new_unit_row(building, row)
+            self._new_unit_row(building, row, code)
             self.summary.imported_rows += 1
             return
         if unit.building is not building:
@@ -180,15 +180,15 @@ class _Importer:
         if not changed:
             self.summary.unchanged_rows += 1
 
-    def _new_unit_row(self, building: Building, row: RosterRow) -> None:
-        new = self.new_units.get(row.room.code)
+    def _new_unit_row(self, building: Building, row: RosterRow, code: str) -> None:
+        new = self.new_units.get(code)
         if new is None:
+            room = row.room
             new = _NewUnit(building, {
-                "entrance": row.room.unit, "room": row.room.room, "code": row.room.code,
-                "sort_key": code_sort_text(row.room.code),
+                "entrance": room.unit, "room": room.room, "code": code, "sort_key": code_sort_text(code),
                 "area_centi": None, "fee_rate_fen": None, "status": None, "notes": "",
             })
-            self.new_units[row.room.code] = new
+            self.new_units[code] = new
             self.summary.new_units += 1
         values = new.values
         if row.area is not None:
@@ -197,16 +197,18 @@ class _Importer:
             values["fee_rate_fen"] = int(row.fee_rate * 100)
         if row.status is not None:
             values["status"] = row.status.value
-        if not row.name or (row.role.value, row.name) in new.names:
+        name = row.name
+        role = row.role.value
+        if not name or (role, name) in new.names:
             return
-        new.names.add((row.role.value, row.name))
+        new.names.add((role, name))
         party = {
-            "name": row.name, "search_keys": " ".join(name_search_keys(row.name)), "notes": row.notes or "",
+            "name": name, "search_keys": " ".join(name_search_keys(name)), "notes": row.notes or "",
             "mailing_address": row.mailing_address or "", "postcode": row.postcode or "",
             "key_client": bool(row.key_client), "id_number": row.id_number,
             "id_type": (row.id_type or IdType.RESIDENT_ID).value if row.id_number else None,
         }
-        occupancy = {"role": row.role.value, "start_date": row.move_in, "moved_in": row.move_in, "end_date": None}
+        occupancy = {"role": role, "start_date": row.move_in, "moved_in": row.move_in, "end_date": None}
         new.people.append((party, list(row.phones), occupancy))
         self.summary.new_parties += 1
         if values["status"] is None or values.get("_derived"):

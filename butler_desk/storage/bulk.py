@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, func, select
@@ -22,9 +23,23 @@ def executemany_rows(session: Session, table: Table, rows: Sequence[dict[str, An
     """
     if not rows:
         return
+    # In the table's column order, which is the order of the compiled INSERT: no reordering.
+    columns = {key: i for i, key in enumerate(table.c.keys())}
+    keys = tuple(sorted(rows[0], key=lambda key: columns.get(key, len(columns))))
+    executemany_values(session, table, keys, map(itemgetter(*keys), rows) if len(keys) > 1
+                       else ((row[keys[0]],) for row in rows))
+
+
+def executemany_values(session: Session, table: Table, keys: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """INSERT ``rows`` (tuples of Python values in the order of ``keys``) with one DBAPI executemany.
+
+    The tuple form of ``executemany_rows`` for callers that build many rows themselves
+    (the audit trail of a bulk insert): no dict per row. Values go through the same bind
+    processors and the omitted columns get their defaults, evaluated once.
+    """
     connection = session.connection()
     dialect = connection.dialect
-    keys = list(rows[0])
+    keys = list(keys)
     defaults: dict[str, Any] = {}
     for column in table.columns:
         if column.key in keys or column.default is None or column.primary_key:
@@ -37,31 +52,47 @@ def executemany_rows(session: Session, table: Table, rows: Sequence[dict[str, An
     all_keys = keys + list(defaults)
     compiled = table.insert().compile(dialect=dialect, column_keys=all_keys)
     order = list(compiled.positiontup) if compiled.positional else all_keys
-    processors = [table.c[key].type.bind_processor(dialect) for key in order]
-    fixed = [
-        _MISSING if key not in defaults else (proc(defaults[key]) if proc and defaults[key] is not None else defaults[key])
-        for key, proc in zip(order, processors, strict=True)
-    ]
-    # A batch repeats values (one timestamp for every audit row): remember the last one per column.
-    last_in: list[Any] = [_MISSING] * len(order)
-    last_out: list[Any] = [None] * len(order)
+    processors = {key: table.c[key].type.bind_processor(dialect) for key in all_keys}
+    tail = tuple(
+        processors[key](value) if processors[key] is not None and value is not None else value
+        for key, value in defaults.items()
+    )
+    # Only columns whose type converts values (dates, booleans) are touched one by one;
+    # a batch repeats their values (one timestamp for every audit row), so each remembers
+    # its last conversion.
+    converted = [(i, processors[key]) for i, key in enumerate(keys) if processors[key] is not None]
+    position = {key: i for i, key in enumerate(all_keys)}
+    permutation = [position[key] for key in order]
+    reorder = None if permutation == list(range(len(all_keys))) else itemgetter(*permutation)
     params: list[Any] = []
-    for row in rows:
-        values = []
-        for i, key in enumerate(order):
-            if fixed[i] is not _MISSING:
-                values.append(fixed[i])
-                continue
-            value = row[key]
-            proc = processors[i]
-            if proc is None or value is None:
-                values.append(value)
-            elif value is last_in[i]:
-                values.append(last_out[i])
-            else:
-                last_in[i], last_out[i] = value, proc(value)
-                values.append(last_out[i])
-        params.append(tuple(values) if compiled.positional else dict(zip(order, values, strict=True)))
+    append = params.append
+    if converted:
+        last_in: list[Any] = [_MISSING] * len(converted)
+        last_out: list[Any] = [None] * len(converted)
+        for row in rows:
+            values = list(row)
+            for n, (i, proc) in enumerate(converted):
+                value = values[i]
+                if value is None:
+                    continue
+                last = last_in[n]
+                if value is last or (value.__class__ is last.__class__ and value == last):
+                    values[i] = last_out[n]
+                else:
+                    last_in[n], last_out[n] = value, proc(value)
+                    values[i] = last_out[n]
+            append(tuple(values) + tail)
+    elif tail:
+        for row in rows:
+            append(tuple(row) + tail)
+    else:
+        params = [tuple(row) for row in rows]
+    if not params:
+        return
+    if reorder is not None:
+        params = [reorder(values) for values in params]
+    if not compiled.positional:
+        params = [dict(zip(order, values, strict=True)) for values in params]
     connection.exec_driver_sql(compiled.string, params)
 
 
@@ -76,9 +107,11 @@ def insert_returning_ids(session: Session, table: Table, rows: Sequence[dict[str
     if session.get_bind().dialect.name != "sqlite":
         statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
         return list(session.execute(statement, list(rows)).scalars())
-    before = session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    newest = select(func.coalesce(func.max(table.c.id), 0))
+    before = session.execute(newest).scalar_one()
     executemany_rows(session, table, rows)
-    ids = list(session.execute(select(table.c.id).where(table.c.id > before).order_by(table.c.id)).scalars())
-    if len(ids) != len(rows):  # pragma: no cover - would mean another writer, which the lock forbids
-        raise RuntimeError(f"bulk insert into {table.name}: expected {len(rows)} new ids, found {len(ids)}")
-    return ids
+    after = session.execute(newest).scalar_one()
+    # Each row took the then-largest id + 1, so the new ids are exactly before+1 .. after.
+    if after - before != len(rows):  # pragma: no cover - would mean another writer, which the lock forbids
+        raise RuntimeError(f"bulk insert into {table.name}: expected {len(rows)} new ids, found {after - before}")
+    return list(range(before + 1, after + 1))

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from butler_desk.domain.errors import BadInput
+from butler_desk.domain.text import clean_text
 from butler_desk.exchange.cells import (
     cell_code_text,
     cell_date,
@@ -146,6 +147,22 @@ def test_cell_text_tidies_spaces_and_reads_dates_as_iso():
     assert cell_text(datetime(2024, 3, 1, 8, 30)) == "2024-03-01 08:30:00"
     assert cell_text(1201.0) == "1201"
     assert cell_text(None) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["张三", "3-2-1201", "广东省深圳市 南山区", "", " ", "张  三", " 张三", "张三 ", "张\t三", "张\n三", "张\u3000三",
+     "张\xa0三", "张\u202f三", "张\u200b三", "\ufeff张三", "张\u00ad三", "１２３", "ＡＢＣ", "（备注）", "张三\u2060",
+     "a\u2007b", "x\r", "中·文", "—", "√"],
+)
+def test_cell_text_of_a_string_is_exactly_clean_text(text):
+    # cell_text returns tidy strings without cleaning them again: the result must not differ.
+    assert cell_text(text) == clean_text(text)
+
+
+def test_cell_text_returns_a_tidy_string_itself():
+    text = "广东省深圳市南山区科技园路 1 号"
+    assert cell_text(text) is text
 
 
 def test_excel_error_and_is_blank():

@@ -14,13 +14,13 @@ from openpyxl import Workbook, load_workbook
 from butler_desk.domain.errors import BadInput
 from butler_desk.exchange.sheets import (
     MergedRange,
-    _merges_in,
     decode_text,
     open_spreadsheet,
     read_merged_ranges,
     save_workbook,
     sniff_delimiter,
 )
+from butler_desk.exchange.xlsx_stream import _merges_in
 
 # --- helpers that build real files ------------------------------------------------------
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 
+from sqlalchemy import delete
+
 from butler_desk.storage.audit import insert_audited
-from butler_desk.storage.bulk import executemany_rows
+from butler_desk.storage.bulk import executemany_rows, executemany_values, insert_returning_ids
 from butler_desk.storage.models import AuditEntry, Occupancy, Party, Staff
 
 
@@ -47,3 +49,30 @@ def test_insert_audited_returns_ids_in_order_and_audits_each_row(ctx):
         assert entries[0].party_id == ids[0] and entries[0].record_label == "业主0"
         assert json.loads(entries[-1].changes)["start_date"] == [None, "2024-03-01"]
         assert (entries[-1].unit_id, entries[-1].party_id) == (unit_id, ids[0])
+
+
+def test_tuple_rows_in_any_key_order_get_defaults_and_conversions_like_orm_rows(ctx):
+    keys = ("key_client", "name", "search_keys", "notes", "mailing_address", "postcode", "id_number", "id_type")
+    rows = ((i == 1, f"业主{i}", "", "", "", "", None, None) for i in range(3))  # any iterable of tuples
+    with ctx.db.unit_of_work() as session:
+        executemany_values(session, Party.__table__, keys, rows)
+        session.add(Party(name="业主3", search_keys="", notes="", mailing_address="", postcode="", key_client=True))
+    with ctx.db.reading() as session:
+        parties = session.query(Party).order_by(Party.id).all()
+        assert [(p.name, p.key_client) for p in parties] == [("业主0", False), ("业主1", True), ("业主2", False),
+                                                            ("业主3", True)]
+        bulk, orm = parties[0], parties[3]
+        assert bulk.created_at.tzinfo is UTC and abs(bulk.created_at - orm.created_at).total_seconds() < 60
+        assert bulk.updated_at is not None
+
+
+def test_insert_returning_ids_continues_after_the_newest_row(ctx):
+    rows = [{"name": f"员工{i}", "role": "客服管家", "active": True} for i in range(4)]
+    with ctx.db.unit_of_work() as session:
+        first = insert_returning_ids(session, Staff.__table__, rows[:2])
+        session.execute(delete(Staff).where(Staff.id == first[0]))  # a gap below the newest row stays a gap
+        second = insert_returning_ids(session, Staff.__table__, rows[2:])
+    assert second == [first[-1] + 1, first[-1] + 2]
+    with ctx.db.reading() as session:
+        assert [s.name for s in session.query(Staff).order_by(Staff.id)] == ["员工1", "员工2", "员工3"]
+        assert [s.id for s in session.query(Staff).order_by(Staff.id)][1:] == second
