@@ -122,10 +122,9 @@ def _run_gui(args: argparse.Namespace) -> int:
         build_demo_estate(db_path)
     # Import the data layer before Qt: once PySide6 is imported, its import hook wraps every
     # later import, and SQLAlchemy's several hundred modules then load ~150 ms slower.
-    import butler_desk.services.documents  # noqa: F401
+    # (The request and document services come after the ledger's first paint, with their tabs.)
     import butler_desk.services.ledger  # noqa: F401
     import butler_desk.services.maintenance  # noqa: F401
-    import butler_desk.services.requests  # noqa: F401
     from butler_desk.ui.app import run_gui
 
     return run_gui(db_path, demo=args.demo, operator=args.operator)

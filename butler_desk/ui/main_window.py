@@ -1,13 +1,18 @@
-"""The main window: tabs, the 文件/帮助 menus, the status bar, and remembered layout."""
+"""The main window: tabs, the 文件/帮助 menus, the status bar, and remembered layout.
+
+The ledger is what the butler needs first, so the window paints it before the other tabs
+exist: 投诉报修 and 文件发放 (and their menus) are built right after the ledger's first paint,
+or at once when one of them is asked for (clicked, remembered from last time, used by code).
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 import butler_desk
 from butler_desk.domain.errors import BadInput
@@ -16,15 +21,40 @@ from butler_desk.services.context import AppContext
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.maintenance import backup_to
 from butler_desk.ui import settings
-from butler_desk.ui.documents_tab import DocumentsTab
-from butler_desk.ui.forms_dialog import install_print_menus
 from butler_desk.ui.ledger_tab import LedgerTab
 from butler_desk.ui.menus import FILE_MENU, HELP_MENU, menu_named
 from butler_desk.ui.messages import show_info, show_problem
-from butler_desk.ui.requests_tab import RequestsTab
 from butler_desk.ui.workers import run_with_progress
 
 XLSX = "Excel 工作簿 (*.xlsx)"
+
+
+class _TabSlot(QWidget):
+    """A tab page that receives its real content later (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def fill(self, content: QWidget) -> None:
+        self.layout().addWidget(content)
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, on the event loop's next turn after ``widget`` first paints."""
+
+    def __init__(self, widget: QWidget, then) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint and self._then is not None:
+            then, self._then = self._then, None
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, then)
+        return False
 
 
 def _with_suffix(name: str, suffix: str) -> Path:
@@ -46,10 +76,10 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.ledger_tab = LedgerTab(self.ledger)
         self.tabs.addTab(self.ledger_tab, "业户台账")
-        self.requests_tab = RequestsTab(ctx, self.ledger)
-        self.tabs.addTab(self.requests_tab, "投诉报修")
-        self.documents_tab = DocumentsTab(ctx)
-        self.tabs.addTab(self.documents_tab, "文件发放")
+        self._requests_slot, self._documents_slot = _TabSlot(), _TabSlot()
+        self.tabs.addTab(self._requests_slot, "投诉报修")
+        self.tabs.addTab(self._documents_slot, "文件发放")
+        self._requests_tab = self._documents_tab = self._print_menus = None
         self.setCentralWidget(self.tabs)
         self._build_menus()
         self._build_status_bar()
@@ -62,10 +92,51 @@ class MainWindow(QMainWindow):
         if not state.isEmpty():
             self.restoreState(state)
         tab = settings.value(settings.MAIN_TAB)
-        if 0 <= tab < self.tabs.count():
+        if 0 < tab < self.tabs.count():
+            self.build_other_tabs()  # the butler left off on one of them: it shows first
             self.tabs.setCurrentIndex(tab)
+        self.tabs.currentChanged.connect(lambda index: index > 0 and self.build_other_tabs())
+        self._after_first_paint = _FirstPaint(self.ledger_tab.table.viewport(), self.build_other_tabs)
         self.ledger_tab.reload()
         self.ledger_tab.focus_search()
+
+    # ----- the tabs built after the ledger's first paint -------------------------------------
+    @property
+    def requests_tab(self):
+        self.build_other_tabs()
+        return self._requests_tab
+
+    @property
+    def documents_tab(self):
+        self.build_other_tabs()
+        return self._documents_tab
+
+    @property
+    def print_menus(self):
+        """The 打印 menu's actions (ui/forms_dialog.PrintMenus)."""
+        self.build_other_tabs()
+        return self._print_menus
+
+    @print_menus.setter
+    def print_menus(self, menus) -> None:  # install_print_menus keeps its result alive here
+        self._print_menus = menus
+
+    def build_other_tabs(self) -> None:
+        """The 投诉报修 and 文件发放 tabs and their menus (工单, 打印, 设置); once."""
+        if self._requests_tab is not None:
+            return
+        from butler_desk.ui.documents_tab import DocumentsTab
+        from butler_desk.ui.forms_dialog import install_print_menus
+        from butler_desk.ui.requests_tab import RequestsTab
+
+        self._requests_tab = RequestsTab(self.ctx, self.ledger)
+        self._requests_slot.fill(self._requests_tab)
+        self._documents_tab = DocumentsTab(self.ctx)
+        self._documents_slot.fill(self._documents_tab)
+        # 投诉报修: the 工单 and 设置 menus, Ctrl+Shift+N (owned by ui/requests_tab.py)
+        self._requests_tab.install_menus(self)
+        # 打印 and 设置 → 打印设置/小区信息: notices, blank forms (owned by ui/forms_dialog.py)
+        install_print_menus(self, self.ctx)
 
     # ----- layout -------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
@@ -94,12 +165,6 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("关于", self.about)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         help_menu.addAction(self.about_action)
-
-        # ----- 投诉报修: the 工单 and 设置 menus, Ctrl+Shift+N (owned by ui/requests_tab.py) -----
-        self.requests_tab.install_menus(self)
-
-        # ----- 打印 and 设置 → 打印设置/小区信息: notices, blank forms (owned by ui/forms_dialog.py) -----
-        install_print_menus(self, self.ctx)
 
     def _build_status_bar(self) -> None:
         self.db_label = QLabel(f"数据库：{self.ctx.db_path}")

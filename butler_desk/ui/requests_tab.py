@@ -346,8 +346,11 @@ class RequestsTab(QWidget):
 
     def show_and_intake(self) -> None:
         tabs = getattr(self, "_window_tabs", None)
-        if tabs is not None:
-            tabs.setCurrentWidget(self)
+        page: QWidget | None = self  # the tab page may be a frame around this widget
+        while tabs is not None and page is not None and tabs.indexOf(page) < 0:
+            page = page.parentWidget()
+        if page is not None and tabs is not None:
+            tabs.setCurrentWidget(page)
         self.quick_intake()
 
     def quick_intake(self) -> int | None:

@@ -29,7 +29,6 @@ from butler_desk.services.ledger import LedgerService
 from butler_desk.services.ledger_views import OccupancyView, UnitDetail, UnitInput
 from butler_desk.ui import settings
 from butler_desk.ui.detail_models import FormerPeopleModel, PeopleModel
-from butler_desk.ui.documents_tab import UnitDocumentsPage
 from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors, decimal_text, size_dialog
 from butler_desk.ui.history_view import HistoryView
 from butler_desk.ui.messages import ask_reason, confirm, show_problem
@@ -83,6 +82,8 @@ class UnitDialog(QDialog):
         self.history = HistoryView()
         self.tabs.addTab(self.history, "变更记录")
         # What the household was sent (文件发放), read-only; read when the tab is first shown.
+        from butler_desk.ui.documents_tab import UnitDocumentsPage  # not needed for the ledger's first paint
+
         self.documents_page = UnitDocumentsPage(ledger.ctx, lambda: self.unit_id)
         self.tabs.addTab(self.documents_page, "文件发放")
 

@@ -40,6 +40,7 @@ def test_menu_named_finds_an_existing_menu_or_makes_one_before_help():
 def test_the_main_window_has_the_print_and_settings_entries(qtbot, ctx, estate):
     window = MainWindow(ctx)
     qtbot.addWidget(window)
+    window.build_other_tabs()  # what the ledger's first paint does in a shown window
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     assert list(menus)[-1] == "帮助(&H)"
     printing = [a.text() for a in menus["打印(&P)"].actions() if a.text()]

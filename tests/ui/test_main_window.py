@@ -27,17 +27,29 @@ def window(qtbot, ctx, estate):
     return main
 
 
-def test_given_a_database_when_the_window_opens_then_the_ledger_and_status_bar_show(window, db_path):
+def test_given_a_database_when_the_window_opens_then_the_ledger_and_status_bar_show(qtbot, window, db_path):
     assert window.windowTitle() == "管家台 — 本小区"
     assert window.tabs.tabText(0) == "业户台账"
     assert window.ledger_tab.model.rowCount() == 3
     assert window.db_label.text() == f"数据库：{db_path}"
     assert window.operator_label.text() == "操作人：李晓红"
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["业户台账", "投诉报修", "文件发放"]
+    # The other tabs and their menus are built right after the ledger first paints, unasked
+    qtbot.waitUntil(lambda: window._requests_tab is not None, timeout=5000)
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "工单(&R)", "打印(&P)", "设置(&S)", "帮助(&H)"]
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["业户台账", "投诉报修", "文件发放"]
     file_items = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
     assert file_items == ["导入业户资料…", "下载导入模板…", "导出台账…", "备份数据库…", "退出"]
+
+
+def test_a_window_that_reopens_on_the_requests_tab_builds_it_before_showing(qtbot, ctx, estate):
+    settings.set_value(settings.MAIN_TAB, 1)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window._requests_tab is not None  # not waiting for a ledger paint that will not come
+    window.show()
+    qtbot.waitUntil(lambda: window._requests_tab.loaded, timeout=5000)
+    assert window.tabs.currentIndex() == 1 and window.requests_tab.isVisible()
 
 
 def test_geometry_and_tab_are_remembered(qtbot, ctx, estate, window):

@@ -166,6 +166,7 @@ def test_ctrl_shift_n_from_the_ledger_tab_opens_the_intake_on_the_requests_tab(q
         window.show()
         window.activateWindow()
     assert window.tabs.tabText(1) == "投诉报修"
+    qtbot.waitUntil(lambda: window._requests_tab is not None, timeout=5000)  # built after the first paint
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     assert list(menus)[-1] == "帮助(&H)"
     assert [a.text() for a in menus["工单(&R)"].actions() if a.text()] == [
@@ -177,4 +178,4 @@ def test_ctrl_shift_n_from_the_ledger_tab_opens_the_intake_on_the_requests_tab(q
     qtbot.keyClick(window.ledger_tab.table, Qt.Key.Key_N,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     modal.check()
-    assert opened == [window.requests_tab]
+    assert opened == [window.tabs.widget(1)] and window.requests_tab.isVisible()
