@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         from butler_desk.ui.documents_tab import DocumentsTab
         from butler_desk.ui.forms_dialog import install_print_menus
         from butler_desk.ui.requests_tab import RequestsTab
+        from butler_desk.ui import unit_dialog  # noqa: F401  # loaded now, so that opening a unit is quick
 
         self._requests_tab = RequestsTab(self.ctx, self.ledger)
         self._requests_slot.fill(self._requests_tab)
