@@ -18,8 +18,26 @@ from butler_desk.storage.database import (
 
 
 def open_context(db_path: Path, operator: str = "系统") -> AppContext:
-    """Open (create, migrate, daily-backup) the database and wrap it for the services."""
+    """Open (create, migrate) the database and wrap it for the services.
+
+    The page scan and the daily backup continue in the background: ``ctx.db.health()``
+    tells when the scan is done, writes wait for it, and ``ctx.db.dispose()`` waits for both.
+    """
     return AppContext(db=open_database(Path(db_path)), operator=operator)
+
+
+def file_problem(ctx: AppContext) -> str | None:
+    """The Chinese message if the background check found the file damaged; "" while it is still
+    running; None when the file is healthy. (Writes are refused until it has passed.)"""
+    check = ctx.db.health()
+    if check is None:
+        return ""
+    return None if check.ok else check.message
+
+
+def backup_problem(ctx: AppContext) -> str | None:
+    """Why today's automatic backup failed, if it did."""
+    return ctx.db.backup_problem()
 
 
 def backup_to(db_path: Path, out: Path) -> Path:

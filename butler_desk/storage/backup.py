@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
+import time
+import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -11,24 +14,50 @@ from butler_desk.paths import backups_dir_for
 
 DAILY_BACKUPS_KEPT = 14
 DAILY_PREFIX = "daily-"
+PARTIAL_SUFFIX = ".partial"
+# A copy still being written is touched continuously; one this old was left by a process
+# that died mid-copy.
+STALE_PARTIAL_SECONDS = 6 * 3600
 
 
 def copy_database(source: Path, target: Path) -> Path:
-    """A consistent copy of a live database (WAL included), written atomically."""
+    """A consistent copy of a live database (WAL included), written atomically.
+
+    The copy is written under a name of its own (two desks, or two threads, may back up
+    the same file at once) and renamed over ``target`` only when complete, so ``target``
+    is never a half-written file.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    _remove_stale_partials(target)
+    partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:12]}{PARTIAL_SUFFIX}")
     try:
-        dst = sqlite3.connect(partial)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)  # one step: a single read snapshot, so writers never restart it
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    partial.replace(target)
+            src.close()
+        partial.replace(target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        Path(f"{partial}-journal").unlink(missing_ok=True)
+        raise
     return target
+
+
+def _remove_stale_partials(target: Path) -> None:
+    cutoff = time.time() - STALE_PARTIAL_SECONDS
+    for leftover in target.parent.iterdir():
+        if not (leftover.name.startswith(target.name) and leftover.name.endswith(PARTIAL_SUFFIX)):
+            continue
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:  # another process got there first, or it is still open on Windows
+            continue
 
 
 def backup_before_migration(path: Path, from_revision: str) -> Path:
@@ -46,7 +75,9 @@ def daily_backup(path: Path, today: datetime | None = None) -> Path | None:
     made = None
     if not target.exists():
         made = copy_database(path, target)
-    daily = sorted(folder.glob(f"{DAILY_PREFIX}{path.stem}-*.sqlite3"))
+    # Exactly this database's copies: "daily-ledger-*" would also match "daily-ledger-old-…".
+    own = re.compile(re.escape(f"{DAILY_PREFIX}{path.stem}-") + r"\d{4}-\d{2}-\d{2}\.sqlite3")
+    daily = sorted(p for p in folder.iterdir() if own.fullmatch(p.name))
     for old in daily[:-DAILY_BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
     return made

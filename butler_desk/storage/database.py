@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.paths import migrations_dir
@@ -60,11 +62,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def check_sqlite_file(path: Path, *, full: bool = False) -> FileCheck:
+def check_sqlite_file(path: Path, *, full: bool = False, pages: bool = True) -> FileCheck:
     """Is ``path`` a healthy Butler Desk database? Read-only; never changes the file.
 
-    ``full`` runs ``integrity_check`` (restore); otherwise the faster ``quick_check`` (start-up).
-    An empty (zero-byte) file counts as a new database.
+    ``full`` runs ``integrity_check`` (restore); otherwise the faster ``quick_check``.
+    ``pages=False`` skips that scan and checks only what is cheap: the header, that SQLite
+    can open the file and read its schema, and the application id (what start-up waits for;
+    the scan follows in the background). An empty (zero-byte) file counts as a new database.
     """
     if not path.exists() or path.stat().st_size == 0:
         return FileCheck(True)
@@ -75,11 +79,16 @@ def check_sqlite_file(path: Path, *, full: bool = False) -> FileCheck:
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            pragma = "integrity_check" if full else "quick_check"
-            result = con.execute(f"PRAGMA {pragma}").fetchall()
-            if not result or result[0][0] != "ok":
-                return FileCheck(False, f"数据库文件“{path.name}”已损坏（{result[0][0] if result else '无结果'}）。"
-                                 "请从备份恢复：butler-desk restore 备份文件。原文件未被改动。")
+            if pages:
+                pragma = "integrity_check" if full else "quick_check"
+                try:
+                    result = con.execute(f"PRAGMA {pragma}").fetchall()
+                except sqlite3.DatabaseError as exc:
+                    # Depending on where the damage lies SQLite lists it or gives up
+                    # ("malformed"); either way the file is damaged, and the user is told so.
+                    return _damaged(path, str(exc))
+                if not result or result[0][0] != "ok":
+                    return _damaged(path, result[0][0] if result else "无结果")
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:
                 return FileCheck(True)
@@ -93,6 +102,104 @@ def check_sqlite_file(path: Path, *, full: bool = False) -> FileCheck:
     except sqlite3.DatabaseError as exc:
         return FileCheck(False, f"无法读取数据库文件“{path.name}”：{exc}。文件可能已损坏，请从备份恢复。原文件未被改动。")
     return FileCheck(True)
+
+
+def _damaged(path: Path, detail: str) -> FileCheck:
+    # The scan may list hundreds of lines; the first finding is enough for the message.
+    lines = [line for line in detail.splitlines() if line.strip() and not line.startswith("***")]
+    first = lines[0] if lines else detail
+    if len(first) > 120:
+        first = first[:119] + "…"
+    more = "等" if len(lines) > 1 else ""
+    return FileCheck(False, f"数据库文件“{path.name}”已损坏（{first}{more}）。"
+                     "请从备份恢复：butler-desk restore 备份文件。原文件未被改动。")
+
+
+def _has_unfinished_wal(path: Path) -> bool:
+    """Does a write-ahead log with content sit beside ``path``?
+
+    After a clean close SQLite removes it (or leaves it empty); content means the last
+    session crashed or another desk has the file open. Opening read-write would later fold
+    that log into the file, so such a file is checked before it is opened.
+    """
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return wal.stat().st_size > 0
+    except OSError:
+        return False
+
+
+class _StartupCheck:
+    """``PRAGMA quick_check`` and then the daily backup, on a worker thread.
+
+    Start-up needs only the cheap identity checks; the page scan costs seconds on a large
+    office database, so it runs here while the first screen paints (sqlite3 releases the
+    GIL while it scans, on its own read-only connection). Writes wait for its verdict.
+    """
+
+    def __init__(self, path: Path, *, verdict: FileCheck | None, daily_backup: bool) -> None:
+        self.path = path
+        self._verdict = verdict
+        self._daily_backup = daily_backup
+        self._checked = threading.Event()
+        self.backup_problem: str | None = None
+        if verdict is not None:
+            self._checked.set()
+        self._thread: threading.Thread | None = None
+        if verdict is None or (daily_backup and verdict.ok):
+            # Not a daemon: the interpreter waits for it, so even a caller that forgets
+            # dispose() never exits halfway through a backup.
+            self._thread = threading.Thread(target=self._run, name=f"butler-desk-check:{path.name}")
+            self._thread.start()
+
+    def verdict(self) -> FileCheck | None:
+        return self._verdict if self._checked.is_set() else None
+
+    def wait(self, timeout: float | None = None) -> FileCheck | None:
+        self._checked.wait(timeout)
+        return self.verdict()
+
+    def join(self) -> None:
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            if self._verdict is None:
+                self._verdict = self._scan()
+                self._checked.set()
+            if self._daily_backup and self._verdict.ok:
+                self._backup()
+        finally:
+            if not self._checked.is_set():  # only on an unexpected BaseException: writes must not hang
+                self._verdict = FileCheck(False, f"无法检查数据库文件“{self.path.name}”，为保护数据暂不允许修改。"
+                                          "请重新启动程序；如仍出现，请从备份恢复。")
+                self._checked.set()
+
+    def _scan(self) -> FileCheck:
+        started = time.perf_counter()
+        try:
+            verdict = check_sqlite_file(self.path)
+        except OSError as exc:
+            log.exception("could not check %s", self.path)
+            verdict = FileCheck(False, f"无法读取数据库文件“{self.path.name}”：{exc}。文件可能已损坏，请从备份恢复。原文件未被改动。")
+        elapsed = (time.perf_counter() - started) * 1000
+        if verdict.ok:
+            log.info("quick_check of %s passed in %.0f ms", self.path, elapsed)
+        else:
+            log.error("quick_check of %s failed in %.0f ms: %s", self.path, elapsed, verdict.message)
+        return verdict
+
+    def _backup(self) -> None:
+        try:
+            made = backup.daily_backup(self.path)
+        except Exception as exc:  # the database itself is fine; the user is told
+            log.exception("daily backup of %s failed", self.path)
+            self.backup_problem = (f"今天的自动备份没有完成：{exc}。数据库本身没有受影响；"
+                                   "请检查备份文件夹所在磁盘的空间和权限，或用“备份”命令手动备份。")
+        else:
+            if made is not None:
+                log.info("daily backup of %s written to %s", self.path, made)
 
 
 def _alembic_config(connection: Connection | None = None) -> Config:
@@ -127,17 +234,45 @@ def current_revision(engine: Engine) -> str | None:
 
 
 class Database:
-    """An open database: the engine and a session factory for units of work."""
+    """An open database: the engine and a session factory for units of work.
 
-    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+    Opened from a file, it may still be scanning the file in the background (see
+    ``open_database``): reads go ahead at once; every write first waits for the scan and is
+    refused with ``DatabaseProblem`` if the file turned out to be damaged.
+    """
+
+    def __init__(self, engine: Engine, path: Path | None = None, *, startup: _StartupCheck | None = None) -> None:
         self.engine = engine
         self.path = path
+        self._startup = startup
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         install_audit_hook(self._sessions)
+        # unit_of_work checks first; these catch a write slipped into a reading() session.
+        event.listen(self._sessions, "before_flush", self._before_flush)
+        event.listen(self._sessions, "do_orm_execute", self._before_execute)
+
+    def health(self) -> FileCheck | None:
+        """The verdict of the start-up check of the file; None while it is still running."""
+        return FileCheck(True) if self._startup is None else self._startup.verdict()
+
+    def wait_checked(self, timeout: float | None = None) -> FileCheck | None:
+        """Wait up to ``timeout`` seconds (None: as long as it takes) for ``health()``."""
+        return FileCheck(True) if self._startup is None else self._startup.wait(timeout)
+
+    def backup_problem(self) -> str | None:
+        """Why today's automatic backup failed (Chinese, for the user), or None."""
+        return None if self._startup is None else self._startup.backup_problem
+
+    def ensure_writable(self) -> None:
+        """Wait for the start-up check; raise DatabaseProblem if the file is damaged."""
+        verdict = self.wait_checked()
+        if verdict is not None and not verdict.ok:
+            raise DatabaseProblem(verdict.message)
 
     @contextmanager
     def unit_of_work(self, operator: str = "系统") -> Iterator[Session]:
         """One transaction: commits on success, rolls back everything on any error."""
+        self.ensure_writable()
         with self._sessions.begin() as session:
             session.info[OPERATOR_KEY] = operator
             yield session
@@ -148,7 +283,17 @@ class Database:
             yield session
 
     def dispose(self) -> None:
+        """Close the engine, after the background check and daily backup have finished."""
+        if self._startup is not None:
+            self._startup.join()
         self.engine.dispose()
+
+    def _before_flush(self, _session: Session, _context, _instances) -> None:
+        self.ensure_writable()
+
+    def _before_execute(self, state: ORMExecuteState) -> None:
+        if state.is_insert or state.is_update or state.is_delete:
+            self.ensure_writable()
 
 
 def migrate(engine: Engine) -> None:
@@ -165,24 +310,34 @@ def open_database(path: Path, *, keep_daily_backup: bool = True) -> Database:
     """Open (creating or migrating as needed) the SQLite database at ``path``.
 
     A file that is not ours or is corrupt raises DatabaseProblem and is never written to.
-    Before a migration the file is copied to a dated backup; a daily backup is kept too.
+    Only the cheap identity checks run before this returns; the page scan (``quick_check``)
+    and then the daily backup run in the background, and writes wait for the scan (see
+    ``Database.health``). A file that needs a migration, or that has a write-ahead log left
+    over, is scanned here first, and copied to a dated backup before a migration.
     """
     path = Path(path)
-    check = check_sqlite_file(path)
+    check = check_sqlite_file(path, pages=False)
     if not check.ok:
         raise DatabaseProblem(check.message)
+    verdict: FileCheck | None = None
+    if _has_unfinished_wal(path):
+        verdict = _require_healthy(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(f"sqlite:///{path}")
     try:
-        current = current_revision(engine)
+        try:
+            current = current_revision(engine)
+        except DBAPIError:
+            _require_healthy(path)  # a damaged page under alembic_version: say so as the scan does
+            raise
         head = SCHEMA_HEAD
-        if current is not None and current != head:
-            saved = backup.backup_before_migration(path, current)
-            log.info("migrating %s from %s to %s; backup at %s", path, current, head, saved)
         if current != head:
+            if verdict is None:  # a migration writes, so the whole file is checked first
+                verdict = _require_healthy(path)
+            if current is not None:
+                saved = backup.backup_before_migration(path, current)
+                log.info("migrating %s from %s to %s; backup at %s", path, current, head, saved)
             migrate(engine)
-        if keep_daily_backup:
-            backup.daily_backup(path)
     except DatabaseProblem:
         engine.dispose()
         raise
@@ -190,7 +345,14 @@ def open_database(path: Path, *, keep_daily_backup: bool = True) -> Database:
         engine.dispose()
         log.exception("could not open database %s", path)
         raise DatabaseProblem(f"无法打开数据库“{path.name}”：{exc}。数据库未被改动，请联系管理员或从备份恢复。") from exc
-    return Database(engine, path)
+    return Database(engine, path, startup=_StartupCheck(path, verdict=verdict, daily_backup=keep_daily_backup))
+
+
+def _require_healthy(path: Path) -> FileCheck:
+    check = check_sqlite_file(path)
+    if not check.ok:
+        raise DatabaseProblem(check.message)
+    return check
 
 
 def open_url(url: str) -> Database:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.paths import resource_path
-from butler_desk.services.maintenance import open_context
+from butler_desk.services.maintenance import backup_problem, file_problem, open_context
 from butler_desk.services.staff import StaffService
 from butler_desk.ui import settings
 from butler_desk.ui.main_window import MainWindow
@@ -79,6 +79,49 @@ def install_qt_translations(app: QApplication) -> None:
         app._butler_desk_translator = translator  # type: ignore[attr-defined]  # kept alive with the app
     else:
         log.info("Qt translations for zh_CN not found in %s", folder)
+
+
+class DatabaseWatch(QObject):
+    """Tells the butler at once if the background check finds the database file damaged.
+
+    open_context checks the file's page structure on a worker thread so that the window can
+    paint first; writes wait for that check. If it fails, the window says so and closes (exit
+    code 3): nothing can be saved, and the fix is restoring a backup. A failed daily backup is
+    shown in the status bar.
+    """
+
+    def __init__(self, window: MainWindow, ctx, interval_ms: int = 200) -> None:
+        super().__init__(window)
+        self.window, self.ctx = window, ctx
+        self.problem: str | None = None
+        self.checked = False
+        self.polls_left = 5 * 60 * 1000 // interval_ms  # how long to look out for a failed backup
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+
+    @Slot()
+    def poll(self) -> None:
+        if self.checked:  # the file is fine; the daily backup runs after the check
+            self.polls_left -= 1
+            backup_failed = backup_problem(self.ctx)
+            if backup_failed:
+                self.window.statusBar().showMessage(backup_failed)
+            if backup_failed or self.polls_left <= 0:
+                self.timer.stop()
+            return
+        problem = file_problem(self.ctx)
+        if problem == "":
+            return  # still checking
+        if problem is None:
+            self.checked = True
+            return
+        self.timer.stop()
+        self.problem = problem
+        log.error("database %s failed its check: %s", self.ctx.db_path, problem)
+        QMessageBox.critical(self.window, "数据库文件已损坏", problem)
+        QApplication.instance().exit(EXIT_DATABASE_PROBLEM)
 
 
 class _FirstPaintProbe(QObject):
@@ -158,7 +201,9 @@ def run_gui(db_path: Path, *, demo: bool = False, operator: str | None = None) -
                 probe = _FirstPaintProbe(window)
                 window.ledger_tab.table.viewport().installEventFilter(probe)
             window.show()
-            return app.exec()
+            watch = DatabaseWatch(window, ctx)
+            code = app.exec()
+            return EXIT_DATABASE_PROBLEM if watch.problem else code
         finally:
             ctx.db.dispose()
     finally:

@@ -108,3 +108,23 @@ def test_what_the_window_loads_before_its_first_paint_stays_small():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.stdout.strip() == "[]"
+
+
+def test_a_file_damaged_inside_is_reported_and_the_app_stops_without_writing(qapp, tmp_path, message_boxes):
+    # GIVEN a database whose header and schema read fine but a data page in the middle is garbage,
+    # which only the background page check (not the quick checks at open) can find
+    from tests.storage.test_database_startup_check import _damage_a_middle_page, _fill
+
+    path = tmp_path / "台账.sqlite3"
+    _fill(path)
+    damaged = _damage_a_middle_page(path)
+    message_boxes.expect_critical = True
+    # WHEN the app starts on it
+    code = run_gui(path, operator="李晓红")
+    # THEN the butler is told what to do, the app ends with the database exit code, and the
+    # file is exactly as it was
+    assert code == EXIT_DATABASE_PROBLEM
+    kind, title, text = message_boxes[-1]
+    assert (kind, title) == ("critical", "数据库文件已损坏")
+    assert "已损坏" in text and "restore" in text and "原文件未被改动" in text
+    assert path.read_bytes() == damaged
