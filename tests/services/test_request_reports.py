@@ -23,18 +23,7 @@ from butler_desk.services.maintenance import open_context
 from butler_desk.services.request_views import IntakeInput, StepInput
 from butler_desk.services.requests import RequestService
 from tests.reporting.pdfcheck import flat_text, pages_text
-
-
-def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=CHINA_TZ)
-
-
-class Clock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at.astimezone(UTC)
+from tests.clock import Clock, local
 
 
 # -- statistics against the raw rows of a demo year -----------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -13,7 +13,6 @@ from butler_desk.domain.enums import PartyRole
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.requests import RequestKind, RequestState, StepKind
 from butler_desk.domain.sla import DeadlineState
-from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.services import settings as cfg
 from butler_desk.services.context import AppContext
 from butler_desk.services.ledger import LedgerService
@@ -22,23 +21,7 @@ from butler_desk.services.ledger_views import PartyInput, UnitInput
 from butler_desk.services.request_views import IntakeInput, RequestFilter, StepInput
 from butler_desk.services.requests import RequestService
 from butler_desk.services.settings import SettingsService
-
-
-def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=CHINA_TZ)
-
-
-class Clock:
-    """The service's idea of now, moved by the test."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at.astimezone(UTC)
-
-    def advance(self, **delta: float) -> None:
-        self.at += timedelta(**delta)
+from tests.clock import Clock, local
 
 
 @dataclass

@@ -11,33 +11,16 @@ import sys
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QDialog, QWidget
 
 from butler_desk.domain.requests import StepKind
-from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.services.request_views import IntakeInput, StepInput
 from butler_desk.services.requests import RequestService
-
-
-def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
-    return datetime(y, m, d, hh, mm, tzinfo=CHINA_TZ)
-
-
-class Clock:
-    """The services' idea of now, moved by the test."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at.astimezone(UTC)
-
-    def advance(self, **delta: float) -> None:
-        self.at += timedelta(**delta)
+from tests.clock import Clock, local
 
 
 @dataclass
