@@ -191,7 +191,5 @@ class PrintMenus:
 
 
 def install_print_menus(window: QMainWindow, ctx: AppContext) -> PrintMenus:
-    """Add the printing entries to ``window``'s menus; keep the result alive on the window."""
-    menus = PrintMenus(window, ctx)
-    window.print_menus = menus  # type: ignore[attr-defined]
-    return menus
+    """Add the printing entries to ``window``'s menus; the caller keeps the result."""
+    return PrintMenus(window, ctx)

@@ -117,10 +117,6 @@ class MainWindow(QMainWindow):
         self.build_other_tabs()
         return self._print_menus
 
-    @print_menus.setter
-    def print_menus(self, menus) -> None:  # install_print_menus keeps its result alive here
-        self._print_menus = menus
-
     def build_other_tabs(self) -> None:
         """The 投诉报修 and 文件发放 tabs and their menus (工单, 打印, 设置); once."""
         if self._requests_tab is not None:
@@ -137,7 +133,7 @@ class MainWindow(QMainWindow):
         # 投诉报修: the 工单 and 设置 menus, Ctrl+Shift+N (owned by ui/requests_tab.py)
         self._requests_tab.install_menus(self)
         # 打印 and 设置 → 打印设置/小区信息: notices, blank forms (owned by ui/forms_dialog.py)
-        install_print_menus(self, self.ctx)
+        self._print_menus = install_print_menus(self, self.ctx)
 
     # ----- layout -------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
