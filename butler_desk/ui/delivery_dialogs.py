@@ -129,13 +129,7 @@ class ReturnDialog(_RecordDialog):
         self.reason.setFocus()
 
     def accept(self) -> None:
-        try:
-            self.service.mark_returned(self.row.delivery_id, self.reason.currentText(),
-                                       from_qdate(self.returned_on.date()))
-        except BadInput as exc:
-            self.errors.show(exc)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_problem(self, exc, "登记退回失败")
-            return
-        super().accept()
+        ok, _row = self.errors.attempt(self, lambda: self.service.mark_returned(
+            self.row.delivery_id, self.reason.currentText(), from_qdate(self.returned_on.date())), "登记退回失败")
+        if ok:
+            super().accept()

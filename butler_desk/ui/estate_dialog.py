@@ -7,10 +7,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from butler_desk.domain.errors import BadInput
 from butler_desk.services.ledger_views import EstateInfo
 from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors
-from butler_desk.ui.messages import show_problem
 
 if TYPE_CHECKING:
     from butler_desk.services.ledger import LedgerService
@@ -80,15 +78,9 @@ class EstateDialog(QDialog):
         self.sample.setText(f"信封寄件人：{sender}" if sender else "")
 
     def accept(self) -> None:
-        self.errors.clear()
         info = self.value()
-        try:
-            self.ledger.save_estate(info)
-        except BadInput as exc:
-            self.errors.show(exc)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_problem(self, exc, "无法保存小区信息")
+        ok, _ = self.errors.attempt(self, lambda: self.ledger.save_estate(info), "无法保存小区信息")
+        if not ok:
             return
         self.saved = self.ledger.estate_info()
         super().accept()

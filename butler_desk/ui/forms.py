@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 from decimal import Decimal
 
 from PySide6.QtCore import QDate, QSize
@@ -19,6 +21,9 @@ from PySide6.QtWidgets import (
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.ui import settings
+from butler_desk.ui.messages import show_problem
+
+T = TypeVar("T")
 
 ERROR_STYLE = "color: #c62828;"
 # Applied to each dialog that uses FieldErrors; the property selector turns it on per field.
@@ -90,6 +95,21 @@ class FieldErrors:
         else:
             parent = self._banner.parentWidget()
             _show_wrapped(self._banner, exc.message, parent.width() if parent else 400)
+
+    def attempt(self, parent: QWidget, action: Callable[[], T], title: str = "无法完成") -> tuple[bool, T | None]:
+        """Run a dialog's save: (True, its result), or (False, None) after showing why not.
+
+        A BadInput goes next to its field (or in the banner), so the butler can correct the
+        form and try again; anything else is a message box (show_problem logs it).
+        """
+        self.clear()
+        try:
+            return True, action()
+        except BadInput as exc:
+            self.show(exc)
+        except Exception as exc:  # noqa: BLE001 - the user gets a sentence, the log the details
+            show_problem(parent, exc, title)
+        return False, None
 
     def clear_field(self, field: str) -> None:
         if field in self._labels and not self._labels[field].isHidden():

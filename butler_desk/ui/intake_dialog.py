@@ -421,15 +421,9 @@ class QuickIntakeDialog(QDialog):
         if self.unit is None and self.search.text().strip() and not data.area_text.strip():
             self.errors.show(BadInput("请从列表中选定业户（↑↓ 后按 Enter），或填写公共区域位置。", field="unit_id"))
             return
-        try:
-            self.request_id = self.requests.intake(data)
-        except BadInput as exc:
-            self.errors.show(exc)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_problem(self, exc)
-            return
-        super().accept()
+        ok, self.request_id = self.errors.attempt(self, lambda: self.requests.intake(data), "无法登记")
+        if ok:
+            super().accept()
 
     def reject(self) -> None:
         if self.description.toPlainText().strip() and not confirm(

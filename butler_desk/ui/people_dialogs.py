@@ -142,16 +142,10 @@ class MoveOutDialog(QDialog):
         self.resize(self.sizeHint().expandedTo(QSize(420, 0)))
 
     def accept(self) -> None:
-        self.errors.clear()
-        try:
-            self.ledger.move_out(self.occupancy.occupancy_id, on=from_qdate(self.on.date()))
-        except BadInput as exc:
-            self.errors.show(exc)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_problem(self, exc)
-            return
-        super().accept()
+        ok, _ = self.errors.attempt(
+            self, lambda: self.ledger.move_out(self.occupancy.occupancy_id, on=from_qdate(self.on.date())))
+        if ok:
+            super().accept()
 
 
 class ChangeOwnerDialog(QDialog):

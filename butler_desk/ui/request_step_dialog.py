@@ -20,14 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from butler_desk.domain.errors import BadInput
 from butler_desk.domain.requests import RequestKind, Satisfaction, Severity, StepKind
 from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.services.request_views import RequestDetail, StepInput
 from butler_desk.services.requests import RequestService
 from butler_desk.ui import settings
 from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors, size_dialog
-from butler_desk.ui.messages import show_problem
 
 STEP_DIALOG_GEOMETRY = "requests/step_dialog_geometry"
 settings.DEFAULTS.setdefault(STEP_DIALOG_GEOMETRY, QByteArray())
@@ -253,17 +251,10 @@ class RequestStepDialog(QDialog):
 
     # ----- saving -------------------------------------------------------------------------
     def accept(self) -> None:
-        self.errors.clear()
-        try:
-            self.requests.add_step(self.detail.id, self.step_input())
-        except BadInput as exc:
-            self.errors.show(exc)
-            return
-        except Exception as exc:  # noqa: BLE001
-            show_problem(self, exc)
-            return
-        self.saved = True
-        super().accept()
+        ok, _ = self.errors.attempt(self, lambda: self.requests.add_step(self.detail.id, self.step_input()))
+        if ok:
+            self.saved = True
+            super().accept()
 
     def done(self, result: int) -> None:
         settings.set_value(STEP_DIALOG_GEOMETRY, self.saveGeometry())
