@@ -345,3 +345,42 @@ def test_dump_is_sorted_one_line_per_day_and_reads_back_unchanged():
     assert dump_holiday_table(again) == text
     assert dump_holiday_table(HolidayTable()) == ""
     assert dump_holiday_table(WorkCalendar.from_table(again).table()) == text
+
+
+# -- dates nobody picked: checked day by day against the package itself --------------
+
+def _oracle_is_workday(day: date) -> bool:
+    """chinese_calendar where it has data, Monday–Friday beyond it (no office table)."""
+    return chinese_calendar.is_workday(day) if day.year in PACKAGE_YEARS else day.weekday() < 5
+
+
+def _oracle_deadline(start: datetime, n: int) -> datetime:
+    """Walk the days one by one: a request received on a day off starts at the next working
+    day's 09:00; then each of the n working days after it, same time of day."""
+    day, moment = start.date(), start
+    if not _oracle_is_workday(day):
+        while not _oracle_is_workday(day):
+            day += timedelta(1)
+        moment = datetime.combine(day, time(9), tzinfo=CHINA_TZ)
+    counted = 0
+    while counted < n:
+        day += timedelta(1)
+        if _oracle_is_workday(day):
+            counted += 1
+    return datetime.combine(day, moment.timetz())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_moments_2019_to_2027_match_a_day_by_day_walk(calendar, seed):
+    import random
+
+    rng = random.Random(seed)
+    first = date(2019, 1, 1)
+    span = (date(2027, 12, 20) - first).days
+    for _ in range(250):
+        day = first + timedelta(rng.randrange(span))
+        # Office hours on a working day; any time on a day off (it starts at the next opening).
+        hour = rng.randrange(9, 18) if _oracle_is_workday(day) else rng.randrange(0, 24)
+        start = datetime.combine(day, time(hour, rng.randrange(60)), tzinfo=CHINA_TZ)
+        n = rng.randrange(0, 11)
+        assert calendar.add_workdays(start, n) == _oracle_deadline(start, n), (start, n)
