@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Integer, Table, func, select, text
 from sqlalchemy.orm import Session
 
 _MISSING = object()
@@ -94,6 +94,32 @@ def executemany_values(session: Session, table: Table, keys: Sequence[str], rows
     if not compiled.positional:
         params = [dict(zip(order, values, strict=True)) for values in params]
     connection.exec_driver_sql(compiled.string, params)
+    if dialect.name == "postgresql":
+        _catch_up_sequence(session, table, keys)
+
+
+def _catch_up_sequence(session: Session, table: Table, keys: Sequence[str]) -> None:
+    """After rows were inserted with explicit ids, move the id sequence past them.
+
+    SQLite gives the next row max(id)+1 by itself; PostgreSQL draws from a sequence that
+    explicit ids never advance, so without this the next ordinary insert after the demo
+    estate (or any bulk insert with ids) would collide with id 1.
+    """
+    primary = list(table.primary_key.columns)
+    if len(primary) != 1 or primary[0].key not in keys or not isinstance(primary[0].type, Integer):
+        return
+    connection = session.connection()
+    sequence = connection.execute(text("SELECT pg_get_serial_sequence(:table, :column)"),
+                                  {"table": table.fullname, "column": primary[0].name}).scalar()
+    if sequence is None:  # an id column without a sequence: nothing to catch up
+        return
+    newest = connection.execute(select(func.max(primary[0]))).scalar()
+    # The name comes from the server, already quoted. Never moved backwards: ids it handed out
+    # to rows since deleted stay used, as the audit trail still names them.
+    last, called = connection.execute(text(f"SELECT last_value, is_called FROM {sequence}")).one()
+    if newest is not None and (newest > last or (newest == last and not called)):
+        connection.execute(text("SELECT setval(CAST(:sequence AS regclass), :value)"),
+                           {"sequence": sequence, "value": newest})
 
 
 def insert_returning_ids(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:

@@ -178,8 +178,15 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _contains(column: Any, fragment: str) -> Any:
-    return column.like(f"%{_escape_like(fragment)}%", escape="\\")
+def _contains(column: Any, fragment: str, *, fold_case: bool = False) -> Any:
+    pattern = f"%{_escape_like(fragment)}%"
+    return column.ilike(pattern, escape="\\") if fold_case else column.like(pattern, escape="\\")
+
+
+def _fold_case(session: Session) -> bool:
+    """Must words be matched with ILIKE? SQLite's LIKE already ignores ASCII case (and
+    stays as it is, plain LIKE); PostgreSQL's LIKE does not, so "wifi" would miss "WiFi"."""
+    return session.get_bind().dialect.name != "sqlite"
 
 
 def awaiting_visit_condition(kinds: Sequence[str]) -> Any:
@@ -190,7 +197,7 @@ def awaiting_visit_condition(kinds: Sequence[str]) -> Any:
     )
 
 
-def _conditions(q: RequestQuery) -> list[Any]:
+def _conditions(q: RequestQuery, *, fold_case: bool = False) -> list[Any]:
     """WHERE terms on the requests table alone.
 
     Names, room codes and phones are matched in their own (small) tables and brought
@@ -219,9 +226,10 @@ def _conditions(q: RequestQuery) -> list[Any]:
         terms.append(awaiting_visit_condition(q.awaiting_visit_kinds))
     alternatives: list[Any] = []
     if q.text:
-        alternatives += [_contains(column, q.text)
+        alternatives += [_contains(column, q.text, fold_case=fold_case)
                          for column in (Request.description, Request.area_text, Request.contact_name)]
-        alternatives.append(Request.party_id.in_(select(Party.id).where(_contains(Party.name, q.text))))
+        alternatives.append(Request.party_id.in_(
+            select(Party.id).where(_contains(Party.name, q.text, fold_case=fold_case))))
     if q.number:
         alternatives.append(_contains(Request.number, q.number))
     if q.room_prefix and "-" in q.room_prefix:
@@ -263,7 +271,7 @@ def request_rows(session: Session, q: RequestQuery, *, limit: int, offset: int =
         .select_from(Request)
         .outerjoin(Unit, Unit.id == Request.unit_id)
         .outerjoin(Party, Party.id == Request.party_id)
-        .where(*_conditions(q))
+        .where(*_conditions(q, fold_case=_fold_case(session)))
         .order_by(*order)
         .limit(limit)
         .offset(offset)
@@ -272,7 +280,8 @@ def request_rows(session: Session, q: RequestQuery, *, limit: int, offset: int =
 
 
 def count_requests(session: Session, q: RequestQuery) -> int:
-    return int(session.scalar(select(func.count(Request.id)).where(*_conditions(q))) or 0)
+    terms = _conditions(q, fold_case=_fold_case(session))
+    return int(session.scalar(select(func.count(Request.id)).where(*terms)) or 0)
 
 
 # -- whole requests with their steps ----------------------------------------------
