@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 
 from alembic import command
@@ -23,6 +22,7 @@ from butler_desk.storage.models import APPLICATION_ID, AppMeta, AuditEntry, Base
 from butler_desk.storage.models_requests import NumberCounter, Request
 from butler_desk.storage import models_documents  # noqa: F401 - its tables join Base.metadata
 from tests.pgserver import pg_ctx, pg_db, pg_schema_url  # noqa: F401 - fixtures
+from tests.desks import intake_at_once
 
 
 def pg_db_ctx(db) -> AppContext:
@@ -145,26 +145,7 @@ def test_the_number_counter_upsert_counts_per_kind_and_year(pg_db):
 def test_two_desks_adding_at_the_same_moment_never_get_the_same_number(pg_schema_url, pg_db):
     LedgerService(pg_db_ctx(pg_db)).save_unit(UnitInput(room_code="3-2-1201"))
     desks = [AppContext(db=open_url(pg_schema_url), operator=name) for name in ("前台", "管家")]
-    start = threading.Barrier(len(desks))
-    failures: list[BaseException] = []
-
-    def add_many(ctx) -> None:
-        service = RequestService(ctx)
-        start.wait()
-        try:
-            for n in range(25):
-                service.intake(IntakeInput(None, None, "3栋大堂", "报修", "电话", f"灯不亮 {n}"))
-        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
-            failures.append(exc)
-
-    threads = [threading.Thread(target=add_many, args=(ctx,)) for ctx in desks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for ctx in desks:
-        ctx.db.dispose()
-    assert failures == []
+    assert intake_at_once(desks, each=25) == []
     with pg_db.reading() as session:
         numbers = session.scalars(select(Request.number).order_by(Request.number)).all()
         assert session.scalar(select(NumberCounter.last).where(NumberCounter.kind == "repair")) == 50

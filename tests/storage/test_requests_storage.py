@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 
 import pytest
 from alembic import command
@@ -14,6 +13,7 @@ from butler_desk.services.request_views import IntakeInput
 from butler_desk.services.requests import RequestService
 from butler_desk.storage import repositories_requests as rq
 from butler_desk.storage.database import _alembic_config, make_engine, open_database
+from tests.desks import intake_at_once
 
 REQUEST_TABLES = {"requests", "request_steps", "request_attachments", "number_counters"}
 
@@ -89,27 +89,7 @@ def test_two_desks_adding_at_the_same_moment_never_get_the_same_number(db_path):
     con.commit()
     con.close()
     desks = [open_context(db_path, name) for name in ("前台", "管家")]
-    start = threading.Barrier(len(desks))
-    failures: list[BaseException] = []
-
-    def add_many(ctx) -> None:
-        service = RequestService(ctx)
-        start.wait()
-        try:
-            for n in range(25):
-                service.intake(IntakeInput(None, None, "3栋大堂", "报修", "电话", f"灯不亮 {n}"))
-        except BaseException as exc:  # noqa: BLE001 - reported to the main thread
-            failures.append(exc)
-
-    threads = [threading.Thread(target=add_many, args=(ctx,)) for ctx in desks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for ctx in desks:
-        ctx.db.dispose()
-
-    assert failures == []
+    assert intake_at_once(desks, each=25) == []
     con = sqlite3.connect(db_path)
     numbers = [row[0] for row in con.execute("SELECT number FROM requests ORDER BY number")]
     assert len(numbers) == len(set(numbers)) == 50
