@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from butler_desk.domain.workdays import WorkCalendar
 
 AGENDA_AREAS = ("requests", "vacancy", "arrears", "documents")
 
@@ -40,3 +44,18 @@ def agenda_order(items: Iterable[DueItem]) -> list[DueItem]:
             AGENDA_AREAS.index(item.area),
         ),
     )
+
+
+def holiday_table_item(calendar: WorkCalendar, today: date) -> DueItem | None:
+    """The agenda's reminder to enter a year's 调休 (from December for next year), or None.
+
+    Filed under requests because their deadlines are what a missing table gets wrong;
+    due at the start of the year concerned, so a year already begun shows as overdue.
+    """
+    reminder = calendar.table_reminder(today)
+    if reminder is None:
+        return None
+    year = calendar.missing_table_years(today)[0]
+    due = datetime.combine(date(year, 1, 1), time(0), tzinfo=calendar.zone)
+    return DueItem("requests", "holiday_table", f"录入{year}年的节假日调休安排", due,
+                   year <= today.year, None, None, reminder)

@@ -11,6 +11,7 @@ from types import MappingProxyType
 import chinese_calendar
 
 from butler_desk.domain.errors import BadInput
+from butler_desk.domain.statutory import statutory_note
 from butler_desk.domain.text import clean_text
 
 # China has kept UTC+8 without daylight saving since 1991. A fixed offset avoids
@@ -103,9 +104,12 @@ class WorkCalendar:
     """Working days per the State Council calendar, overridden by the office's table.
 
     For years chinese_calendar has data for, its answer (holidays and 调休 make-up
-    days) is used; for other years the fallback is Monday–Friday. In both cases the
-    office table wins: ``extra_holidays`` are days off, ``extra_workdays`` are
-    make-up working days.
+    days) is used; for other years the fallback is Monday–Friday less the days off
+    the law itself gives (:mod:`butler_desk.domain.statutory`: 元旦, 春节 除夕–初三,
+    清明, 劳动节, 端午, 中秋, 国庆 and the 补假 for those falling on a weekend). Only
+    the yearly notice's 调休 swaps are then missing, and they come from the office
+    table. In every year the office table wins: ``extra_holidays`` are days off,
+    ``extra_workdays`` are make-up working days.
     """
 
     def __init__(
@@ -162,7 +166,7 @@ class WorkCalendar:
     # -- single days -------------------------------------------------------------
 
     def uses_fallback(self, d: date | datetime) -> bool:
-        """True when the package has no data for d's year, so Mon–Fri plus the office table decide."""
+        """True when the package has no data for d's year, so the law's holidays and the office table decide."""
         return _as_local_date(d, self.zone).year not in PACKAGE_YEARS
 
     def is_workday(self, d: date | datetime) -> bool:
@@ -179,7 +183,7 @@ class WorkCalendar:
             return False
         if day.year in PACKAGE_YEARS:
             return bool(chinese_calendar.is_workday(day))
-        return day.weekday() < 5
+        return day.weekday() < 5 and statutory_note(day) is None
 
     def day_note(self, d: date | datetime) -> str | None:
         """Why a day is special, in Chinese ("国庆节", "春节调休上班", the office's note), or None."""
@@ -189,7 +193,7 @@ class WorkCalendar:
         if day in self._days_off:
             return self._days_off[day]
         if day.year not in PACKAGE_YEARS:
-            return None
+            return statutory_note(day)
         on_holiday, name = chinese_calendar.get_holiday_detail(day)
         if name is None:
             return None
@@ -282,23 +286,55 @@ class WorkCalendar:
         years = sorted(self.fallback_years(dates))
         if not years:
             return None
-        if PACKAGE_YEARS:
-            covered = f"内置数据只覆盖{PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1}年"
-        else:
-            covered = "内置节假日数据不可用"
         parts = []
         for year in years:
-            off = sum(1 for d in self._days_off if d.year == year)
-            on = sum(1 for d in self._days_on if d.year == year)
+            off, on = self._entries_in(year)
             if off or on:
                 parts.append(f"{year}年已录入放假 {off} 天、调休上班 {on} 天")
             else:
-                parts.append(f"{year}年尚未录入节假日，春节、国庆等假期会被当作工作日")
+                parts.append(f"{year}年尚未录入调休安排，调休上班的周末会被当作休息日、连休的工作日会被当作工作日")
         listed = "、".join(f"{y}年" for y in years)
         return (
-            f"{listed}的法定节假日安排未内置（{covered}），工作日按周一至周五计算，"
-            f"并以办公室节假日表为准：{'；'.join(parts)}。请在“设置 → 节假日”中核对。"
+            f"{listed}的国务院放假安排未内置（{_covered()}），工作日按周一至周五计算，"
+            f"已扣除{STATUTORY_LIST}及逢周末的补假，调休以办公室节假日表为准：{'；'.join(parts)}。"
+            f"请在“{SETTINGS_PATH}”中核对。"
         )
+
+    def _entries_in(self, year: int) -> tuple[int, int]:
+        off = sum(1 for d in self._days_off if d.year == year)
+        on = sum(1 for d in self._days_on if d.year == year)
+        return off, on
+
+    def missing_table_years(self, today: date) -> list[int]:
+        """Years whose 调休 the office must enter now: not in the package and nothing entered.
+
+        This year when it lacks data; from 1 December also next year, so the office
+        enters it as soon as the State Council publishes it (usually in November).
+        """
+        wanted = [today.year] + ([today.year + 1] if today.month == 12 else [])
+        return [y for y in wanted if y not in PACKAGE_YEARS and self._entries_in(y) == (0, 0)]
+
+    def table_reminder(self, today: date) -> str | None:
+        """The Chinese sentence for the agenda and the settings when a year's 调休 is missing, else None."""
+        years = self.missing_table_years(today)
+        if not years:
+            return None
+        listed = "、".join(f"{y}年" for y in years)
+        return (
+            f"{listed}的调休安排还没有录入：内置数据{_covered()}，{listed}的{STATUTORY_LIST}及逢周末的补假"
+            f"已自动计算，但国务院每年公布的调休上班日和连休日需要手工录入，否则时限会按未调休计算。"
+            f"国务院放假通知发布后，请在“{SETTINGS_PATH}”中录入{listed}的放假和调休上班日。"
+        )
+
+
+STATUTORY_LIST = "法定节假日（元旦、春节、清明、劳动节、端午、中秋、国庆）"
+SETTINGS_PATH = "设置 → 服务时限与节假日 → 节假日"
+
+
+def _covered() -> str:
+    if PACKAGE_YEARS:
+        return f"只覆盖{PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1}年"
+    return "不可用"
 
 
 # -- the holiday table as text, for the settings editor ---------------------------

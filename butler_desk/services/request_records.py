@@ -63,7 +63,7 @@ if TYPE_CHECKING:
 
 DEADLINE_BASIS_KEY = "request_deadline_basis"
 # Bump when the way next_due_at is computed changes, so stored caches are redone once.
-_DEADLINE_RULES_VERSION = 1
+_DEADLINE_RULES_VERSION = 2  # 2: the fallback years know the statutory holidays
 _E = TypeVar("_E", bound=LabelledEnum)
 
 

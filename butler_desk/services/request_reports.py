@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from butler_desk.domain.agenda import DueItem, agenda_order
+from butler_desk.domain.agenda import DueItem, agenda_order, holiday_table_item
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.requests import RequestKind, StepKind, replay
 from butler_desk.domain.service_stats import RequestFacts, ServiceStats, service_stats
@@ -116,6 +116,7 @@ def due_items(service: RequestService, today: date | datetime | None = None) -> 
             row = visit.row
             items.append(DueItem(AREA, "return_visit", f"{row.number} 待回访（{row.kind_label}·{row.location}）",
                                  visit.due_at, visit.overdue, row.id, row.unit_code or None, row.summary))
+    items.extend(filter(None, [holiday_table_item(rules.calendar, moment.astimezone(CHINA_TZ).date())]))
     return agenda_order(items)
 
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.sla import DEFAULT_LIMITS, limits_from_settings, settings_from_limits
-from butler_desk.domain.workdays import PACKAGE_YEARS, parse_holiday_table
+from butler_desk.domain.workdays import PACKAGE_YEARS, STATUTORY_LIST, WorkCalendar, parse_holiday_table
 from butler_desk.services import settings as cfg
 from butler_desk.services.settings import SettingsService
 from butler_desk.ui import settings
@@ -55,6 +55,27 @@ def _hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: palette(placeholder-text);")
     return label
+
+
+def _office_calendar(text: str) -> WorkCalendar:
+    try:
+        return WorkCalendar.from_table(parse_holiday_table(text))
+    except BadInput:
+        return WorkCalendar()  # a stored table that no longer reads is shown, and refused, in the editor
+
+
+def reminder_due(text: str, today: date) -> bool:
+    """Whether the office table lacks a year it needs now (this year, or next from December)."""
+    return bool(_office_calendar(text).missing_table_years(today))
+
+
+def calendar_status(text: str, today: date) -> str:
+    """What the 节假日 page says above the table: the built-in years, the fallback, what is missing."""
+    covered = (f"内置的国务院放假安排覆盖 {PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1} 年。"
+               if PACKAGE_YEARS else "内置的国务院放假安排不可用。")
+    later = f"其他年份的{STATUTORY_LIST}及逢周末的补假自动计算，调休上班日和连休日需要在这里录入。"
+    reminder = _office_calendar(text).table_reminder(today)
+    return covered + later + (reminder or "")
 
 
 class RequestsSettingsDialog(QDialog):
@@ -141,13 +162,8 @@ class RequestsSettingsDialog(QDialog):
         self.holidays = QPlainTextEdit(self.office.holiday_text())
         self.holidays.setTabChangesFocus(True)
         self.holidays.setPlaceholderText("2027-01-01 元旦")
-        covered = (f"内置的国家法定节假日数据覆盖 {PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1} 年。"
-                   if PACKAGE_YEARS else "内置节假日数据不可用。")
-        future = [y for y in (self.today.year, self.today.year + 1) if y not in PACKAGE_YEARS]
-        status = covered + (f"{'、'.join(f'{y}年' for y in future)}需要在这里录入国务院公布的放假和调休安排，"
-                            "否则春节、国庆等假期会被当作工作日。" if future else "之后的年份需要在这里录入。")
-        self.calendar_status = _hint(status)
-        if future:
+        self.calendar_status = _hint(calendar_status(self.office.holiday_text(), self.today))
+        if reminder_due(self.office.holiday_text(), self.today):
             self.calendar_status.setStyleSheet("color: #8d6e63;")
         page = QWidget()
         layout = QVBoxLayout(page)

@@ -302,14 +302,52 @@ def test_serious_complaint_received_during_the_holiday_starts_at_opening_on_the_
     assert contact.due_at == at(2025, 10, 2, 12)
 
 
-def test_serious_complaint_into_2027_uses_the_fallback_and_the_office_table():
-    received = at(2026, 12, 30, 10)
+def test_serious_complaint_into_2027_skips_new_years_day_and_the_office_table_still_wins():
+    received = at(2026, 12, 30, 10)  # Wednesday; 31 December is worked, 1 January 2027 is 元旦
     plain = limits_for(RequestKind.COMPLAINT, received, severity=Severity.SERIOUS)
-    assert plain["serious_complaint_resolved"].due_at == at(2027, 1, 6, 10)
+    assert plain["serious_complaint_resolved"].due_at == at(2027, 1, 7, 10)
     assert CAL.fallback_years([plain["serious_complaint_resolved"].due_at]) == {2027}
-    office = WorkCalendar(extra_holidays={date(2027, 1, 1): "元旦"})
+    # An office entry overrides the computed day: 元旦 worked (say, on duty) gives a day back.
+    office = WorkCalendar(extra_workdays={date(2027, 1, 1): "值班上班"})
     with_table = limits_for(RequestKind.COMPLAINT, received, severity=Severity.SERIOUS, calendar=office)
-    assert with_table["serious_complaint_resolved"].due_at == at(2027, 1, 7, 10)
+    assert with_table["serious_complaint_resolved"].due_at == at(2027, 1, 6, 10)
+
+
+# Five working days for a serious complaint, across each of 2027's holidays (no office table).
+# Worked out by hand: the holiday's days, then its 补假 when it fell on a weekend, are skipped.
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # 春节: 除夕 Fri 5 Feb – 初三 Mon 8 Feb, 补假 Tue 9 and Wed 10 for the weekend days.
+        (at(2027, 2, 4, 15), at(2027, 2, 17, 15)),
+        (at(2027, 2, 6, 11), at(2027, 2, 18, 9)),  # received on 初一: the clock starts Thu 11 Feb 09:00
+        # 清明 Mon 5 April.
+        (at(2027, 4, 2, 10), at(2027, 4, 12, 10)),
+        # 劳动节 Sat 1 and Sun 2 May, so 补假 Mon 3 and Tue 4 May.
+        (at(2027, 4, 30, 10), at(2027, 5, 11, 10)),
+        # 端午 Wed 9 June.
+        (at(2027, 6, 8, 10), at(2027, 6, 16, 10)),
+        # 中秋 Wed 15 September.
+        (at(2027, 9, 14, 10), at(2027, 9, 22, 10)),
+        # 国庆 Fri 1 – Sun 3 October, 补假 Mon 4 and Tue 5.
+        (at(2027, 9, 30, 10), at(2027, 10, 12, 10)),
+        # 元旦 2028 on a Saturday: 补假 Monday 3 January.
+        (at(2027, 12, 31, 10), at(2028, 1, 10, 10)),
+    ],
+)
+def test_serious_complaint_deadlines_across_the_2027_holidays(received, due):
+    resolved = limits_for(RequestKind.COMPLAINT, received, severity=Severity.SERIOUS)["serious_complaint_resolved"]
+    assert resolved.due_at == due
+
+
+def test_an_office_table_of_2027_swaps_moves_the_spring_festival_deadline():
+    # Suppose the notice bridges Thu 11 and Fri 12 February and has Sun 14 and Sat 20 worked.
+    office = WorkCalendar(extra_holidays={date(2027, 2, 11): "春节", date(2027, 2, 12): "春节"},
+                          extra_workdays={date(2027, 2, 14): "春节调休上班", date(2027, 2, 20): "春节调休上班"})
+    resolved = limits_for(RequestKind.COMPLAINT, at(2027, 2, 4, 15), severity=Severity.SERIOUS,
+                          calendar=office)["serious_complaint_resolved"]
+    # 14 (Sun, worked), 15, 16, 17, 18.
+    assert resolved.due_at == at(2027, 2, 18, 15)
 
 
 def test_a_reopen_undoes_the_resolution_but_not_the_first_contact():

@@ -8,6 +8,7 @@ import chinese_calendar
 import pytest
 
 from butler_desk.domain.errors import BadInput
+from butler_desk.domain.statutory import statutory_days_off
 from butler_desk.domain.workdays import (
     CHINA_TZ,
     PACKAGE_YEARS,
@@ -118,12 +119,15 @@ def test_a_datetime_is_judged_by_its_date_in_china(calendar):
 # -- fallback years and the office table --------------------------------------
 
 
-def test_given_no_office_table_when_a_2027_date_then_monday_to_friday(calendar):
-    assert calendar.is_workday(date(2027, 1, 1))  # a Friday: unknown holiday counts as work
+def test_given_no_office_table_when_a_2027_date_then_the_laws_holidays_and_monday_to_friday(calendar):
+    assert not calendar.is_workday(date(2027, 1, 1))  # 元旦, a Friday
+    assert calendar.day_note(date(2027, 1, 1)) == "元旦"
     assert not calendar.is_workday(date(2027, 1, 2))
     assert not calendar.is_workday(date(2027, 1, 3))
     assert calendar.is_workday(date(2027, 1, 4))
-    assert calendar.day_note(date(2027, 1, 1)) is None
+    assert calendar.day_note(date(2027, 1, 4)) is None
+    assert not calendar.is_workday(date(2027, 10, 4)) and calendar.day_note(date(2027, 10, 4)) == "国庆节补假"
+    assert calendar.is_workday(date(2027, 10, 6))
 
 
 def test_given_office_table_for_2027_then_its_days_off_and_make_up_days_count():
@@ -172,7 +176,8 @@ def test_fallback_years_and_the_notice_on_screen(calendar):
     assert calendar.fallback_notice([date(2026, 5, 1)]) is None
     notice = calendar.fallback_notice([date(2027, 1, 6)])
     assert notice is not None
-    assert "2027年" in notice and "周一至周五" in notice and "尚未录入" in notice
+    assert "2027年" in notice and "周一至周五" in notice and "尚未录入调休安排" in notice
+    assert "法定节假日（元旦、春节、清明、劳动节、端午、中秋、国庆）" in notice
     assert f"{PACKAGE_YEARS.start}–{PACKAGE_YEARS.stop - 1}" in notice
 
     with_table = WorkCalendar(
@@ -239,10 +244,13 @@ def test_naive_or_negative_input_is_a_programming_error(calendar):
 
 
 def test_five_workdays_into_2027_use_the_fallback_then_the_office_table(calendar):
-    # Wed Dec 30 2026 → Dec 31, Jan 1 (unknown, so Friday counts), Jan 4, 5, 6.
-    assert calendar.add_workdays(at(2026, 12, 30, 10), 5) == at(2027, 1, 6, 10)
-    office = WorkCalendar(extra_holidays={date(2027, 1, 1): "元旦"})
-    assert office.add_workdays(at(2026, 12, 30, 10), 5) == at(2027, 1, 7, 10)
+    # Wed Dec 30 2026 → Dec 31, (元旦 Fri Jan 1 off, by the law alone), Jan 4, 5, 6, 7.
+    assert calendar.add_workdays(at(2026, 12, 30, 10), 5) == at(2027, 1, 7, 10)
+    # The office's table overrides the computed fallback both ways.
+    worked = WorkCalendar(extra_workdays={date(2027, 1, 1): "值班上班"})
+    assert worked.add_workdays(at(2026, 12, 30, 10), 5) == at(2027, 1, 6, 10)
+    bridged = WorkCalendar(extra_holidays={date(2027, 1, 4): "元旦连休"})
+    assert bridged.add_workdays(at(2026, 12, 30, 10), 5) == at(2027, 1, 8, 10)
 
 
 def test_workdays_between_inverts_add_workdays(calendar):
@@ -300,7 +308,8 @@ def test_parse_reads_days_off_make_up_days_ranges_and_comments():
     assert table.extra_holidays[date(2027, 5, 3)] == "放假"
 
     calendar = WorkCalendar.from_table(table)
-    assert calendar.add_workdays(at(2027, 2, 5, 15), 1) == at(2027, 2, 13, 15)
+    # Thu 4 Feb → 除夕 Fri 5 Feb (the law's), the office's 6–12 Feb off, Sat 13 Feb worked.
+    assert calendar.add_workdays(at(2027, 2, 4, 15), 1) == at(2027, 2, 13, 15)
 
 
 @pytest.mark.parametrize(
@@ -350,8 +359,10 @@ def test_dump_is_sorted_one_line_per_day_and_reads_back_unchanged():
 # -- dates nobody picked: checked day by day against the package itself --------------
 
 def _oracle_is_workday(day: date) -> bool:
-    """chinese_calendar where it has data, Monday–Friday beyond it (no office table)."""
-    return chinese_calendar.is_workday(day) if day.year in PACKAGE_YEARS else day.weekday() < 5
+    """chinese_calendar where it has data, beyond it Monday–Friday less the law's days off (no office table)."""
+    if day.year in PACKAGE_YEARS:
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5 and day not in statutory_days_off(day.year)
 
 
 def _oracle_deadline(start: datetime, n: int) -> datetime:
@@ -384,3 +395,20 @@ def test_random_moments_2019_to_2027_match_a_day_by_day_walk(calendar, seed):
         start = datetime.combine(day, time(hour, rng.randrange(60)), tzinfo=CHINA_TZ)
         n = rng.randrange(0, 11)
         assert calendar.add_workdays(start, n) == _oracle_deadline(start, n), (start, n)
+
+
+# -- the reminder to enter next year's 调休 -------------------------------------------
+
+
+def test_from_december_the_calendar_asks_for_next_years_table_until_something_is_entered(calendar):
+    assert calendar.table_reminder(date(2026, 11, 30)) is None
+    reminder = calendar.table_reminder(date(2026, 12, 1))
+    assert reminder is not None
+    assert reminder.startswith("2027年的调休安排还没有录入")
+    assert "设置 → 服务时限与节假日 → 节假日" in reminder and "录入2027年的放假和调休上班日" in reminder
+    entered = WorkCalendar(extra_workdays={date(2027, 2, 20): "春节调休上班"})
+    assert entered.table_reminder(date(2026, 12, 1)) is None
+    # A year already begun without a table is asked for all year; from December the next one too.
+    assert calendar.missing_table_years(date(2027, 6, 1)) == [2027]
+    assert calendar.missing_table_years(date(2027, 12, 1)) == [2027, 2028]
+    assert entered.missing_table_years(date(2027, 12, 1)) == [2028]

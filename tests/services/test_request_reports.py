@@ -16,12 +16,14 @@ from butler_desk.domain.requests import RequestKind, Satisfaction
 from butler_desk.domain.service_stats import NO_CLUSTER, UNASSIGNED
 from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.services import request_reports
+from butler_desk.services import settings as cfg
 from butler_desk.services.demo import build_demo_estate
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.ledger_views import PartyInput, UnitInput
 from butler_desk.services.maintenance import open_context
 from butler_desk.services.request_views import IntakeInput, StepInput
 from butler_desk.services.requests import RequestService
+from butler_desk.services.settings import SettingsService
 from tests.reporting.pdfcheck import flat_text, pages_text
 from tests.clock import Clock, local
 
@@ -290,6 +292,20 @@ def test_due_items_bring_overdue_work_feedback_due_today_and_return_visits(offic
           attitude="满意", quality="满意", manners="满意")
     assert service.return_visit_queue() == []
     assert service.counts().awaiting_visit == 0
+
+
+def test_from_december_the_agenda_asks_for_next_years_holiday_table_until_it_is_entered(office, ctx):
+    service, clock, _home, _owner = office
+    assert [i for i in service.due_items(date(2026, 11, 30)) if i.kind == "holiday_table"] == []
+    clock.at = local(2026, 12, 1, 9, 0)
+    [item] = [i for i in service.due_items() if i.kind == "holiday_table"]
+    assert item.title == "录入2027年的节假日调休安排" and item.area == "requests" and not item.overdue
+    assert item.due_at == local(2027, 1, 1) and "设置 → 服务时限与节假日 → 节假日" in item.detail
+    # Still not entered once 2027 has begun: overdue, and first on the agenda.
+    clock.at = local(2027, 1, 4, 9, 0)
+    assert service.due_items()[0].kind == "holiday_table" and service.due_items()[0].overdue
+    SettingsService(ctx).set(cfg.OFFICE_HOLIDAYS, "2027-02-20 春节调休上班")
+    assert [i for i in service.due_items() if i.kind == "holiday_table"] == []
 
 
 def test_statistics_of_a_period_count_what_was_received_and_closed_in_it(office):

@@ -252,20 +252,21 @@ def test_a_serious_complaint_counts_working_days_across_national_day_2025(ctx, e
     assert service.detail(rid).calendar_notice is None
 
 
-def test_in_2027_working_days_fall_back_to_monday_to_friday_and_the_screen_says_so(ctx, estate):
-    clock = Clock(local(2027, 2, 5, 15, 0))  # a Friday, before the Spring Festival
+def test_in_2027_working_days_fall_back_to_the_laws_holidays_and_the_screen_says_so(ctx, estate):
+    clock = Clock(local(2027, 2, 4, 15, 0))  # a Thursday, the day before 除夕
     service = RequestService(ctx, clock=clock)
     rid = complaint(service, estate, clock, "电梯长期故障无人处理")
     steps(service, rid, clock, (10, CONTACT), (10, StepInput("定性", valid=True, severity="严重")),
           (10, StepInput("反馈业户", note="已约维保单位")))
 
     d = service.detail(rid)
-    assert {x.key: x.due_at for x in d.deadlines}["serious_complaint_resolved"] == local(2027, 2, 12, 15, 0)
+    # 除夕 5 Feb – 初三 8 Feb and the 补假 9–10 Feb (for the weekend days) are off by law alone.
+    assert {x.key: x.due_at for x in d.deadlines}["serious_complaint_resolved"] == local(2027, 2, 17, 15, 0)
     assert "2027年" in d.calendar_notice and "周一至周五" in d.calendar_notice
 
     SettingsService(ctx).set(cfg.OFFICE_HOLIDAYS, "2027-02-08~2027-02-12 春节\n2027-02-07 春节调休上班")
     row = service.list().rows[0]  # the cached deadline is redone by itself after the change
-    assert row.due_at == local(2027, 2, 18, 15, 0)
+    assert row.due_at == local(2027, 2, 18, 15, 0)  # Sunday 7 Feb worked, 11–12 Feb bridged
     assert "已录入放假 5 天、调休上班 1 天" in service.calendar_notice([date(2027, 3, 1)])
     assert service.refresh_deadlines() == 0
 

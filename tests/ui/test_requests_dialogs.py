@@ -209,11 +209,24 @@ def test_a_bad_time_limit_is_shown_under_its_row_and_nothing_is_saved(qtbot, off
 
 def test_a_bad_holiday_line_is_shown_on_the_holiday_page(qtbot, office):
     dialog = _settings_dialog(qtbot, office)
-    assert "2027年" in dialog.calendar_status.text()  # next year is past the built-in data
+    # In November next year's 调休 is not asked for yet; the page says what is built in.
+    assert "2004–2026" in dialog.calendar_status.text() and "2027年" not in dialog.calendar_status.text()
     dialog.holidays.setPlainText("2027-01-01 元旦\n2027-02-30 春节")
     dialog.accept()
     assert dialog.pages.currentIndex() == PAGE_HOLIDAYS
     assert dialog.errors.label("holidays").text() == "第2行：日期“2027-02-30”不存在，请检查月份和日。"
+
+
+def test_from_december_the_holiday_page_asks_for_next_years_table_until_it_is_entered(qtbot, office):
+    dialog = RequestsSettingsDialog(office, today=local(2026, 12, 1).date())
+    qtbot.addWidget(dialog)
+    status = dialog.calendar_status.text()
+    assert "2027年的调休安排还没有录入" in status
+    assert "请在“设置 → 服务时限与节假日 → 节假日”中录入2027年的放假和调休上班日" in status
+    office.set(cfg.OFFICE_HOLIDAYS, "2027-02-20 春节调休上班")
+    again = RequestsSettingsDialog(office, today=local(2026, 12, 1).date())
+    qtbot.addWidget(again)
+    assert "还没有录入" not in again.calendar_status.text()
 
 
 def test_saved_settings_change_the_deadlines_and_the_department_list(qtbot, ctx, ledger, requests, desk, office,
