@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from butler_desk.cli import EXIT_OK, UsageError, operator_of, resolve_db
+from butler_desk.domain import clock
 
 # Forms that can be filled from a record, and what --id means for each.
 ID_FORMS = {"complaint-record": "工单编号", "work-order": "工单编号", "sign-off-sheet": "发放记录编号"}
@@ -381,10 +382,10 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_uncollected(args: argparse.Namespace) -> int:
-    from butler_desk.services.documents import DocumentService, local_today
+    from butler_desk.services.documents import DocumentService
 
     service = DocumentService(_context(args))
-    today = _day(args.today, "日期") or local_today()
+    today = _day(args.today, "日期") or clock.today()
     if args.days is not None and not 0 <= args.days <= 365:
         raise UsageError("--days 应在 0 到 365 之间")
     rows = service.uncollected(today, args.days)
@@ -433,9 +434,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_received(args: argparse.Namespace) -> int:
-    from butler_desk.services.documents import DocumentService, local_today
+    from butler_desk.services.documents import DocumentService
 
-    row = DocumentService(_context(args)).mark_received(args.delivery_id, _day(args.on, "签收日期") or local_today(),
+    row = DocumentService(_context(args)).mark_received(args.delivery_id, _day(args.on, "签收日期") or clock.today(),
                                                         args.by)
     print(f"已登记签收：{row.room}《{row.document_title}》，{row.signed_by}，{row.received_on}")
     return EXIT_OK

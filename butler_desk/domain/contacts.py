@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from butler_desk.domain import clock
 from butler_desk.domain.enums import IdType
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.text import clean_text, to_halfwidth
@@ -200,7 +201,7 @@ def validate_id_number(
             field="id_number",
         )
     birth = _birth_date_or_none(number)
-    limit = today or date.today()
+    limit = today or clock.today()
     if birth is None or birth.year < 1900 or birth > limit:
         raise BadInput(
             f"身份证号“{raw}”中的出生日期“{number[6:14]}”不正确：第 7–14 位应为真实的出生年月日",

@@ -5,18 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from types import MappingProxyType
 
 import chinese_calendar
 
+from butler_desk.domain.clock import CHINA_TZ
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.statutory import statutory_note
 from butler_desk.domain.text import clean_text
 
-# China has kept UTC+8 without daylight saving since 1991. A fixed offset avoids
-# zoneinfo, which needs the tzdata package on Windows to know "Asia/Shanghai".
-CHINA_TZ = timezone(timedelta(hours=8), "北京时间")
 DEFAULT_BUSINESS_START = time(9, 0)
 
 # The package's English holiday names, shown to users in Chinese.

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from butler_desk.domain import clock
 from butler_desk.exchange.sheets import save_workbook
 from butler_desk.exchange.xlsx_out import (
     Column,
@@ -86,7 +87,7 @@ def write_ledger(
     ``rows`` has no length. On ``Cancelled`` nothing is written.
     """
     book = new_workbook(f"{estate_name} 业户台账")
-    title = _title(estate_name, exported_on or date.today(), masked)
+    title = _title(estate_name, exported_on or clock.today(), masked)
     ws = table_sheet(book, SHEET_TITLE, _COLUMNS, title, header_height=30)  # two-line unit headers
     try:
         done = stream_rows(ws, rows, lambda row: data_cells(ws, _COLUMNS, _values(row)),

@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from butler_desk.domain import clock
 from butler_desk.domain.service_stats import GroupStats, KindStats, ServiceStats
 from butler_desk.exchange import Cancelled
 from butler_desk.exchange.sheets import save_workbook
@@ -108,7 +109,7 @@ def write_requests(
     book = new_workbook(f"{estate_name} 报事报修登记")
     period = _period(stats.first, stats.last)
     note = MASKED_NOTE if masked else UNMASKED_NOTE
-    today = exported_on or date.today()
+    today = exported_on or clock.today()
     title = f"{estate_name} 报事报修登记　{period}　导出日期：{today:%Y年%m月%d日}　{note}".strip()
     ws = table_sheet(book, REGISTER_TITLE, _COLUMNS, title, freeze_column="B")
     try:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from butler_desk.domain import clock
 from butler_desk.domain.errors import BadInput
 from butler_desk.paths import forms_dir
 from butler_desk.reporting.formspec import ColumnSpec, FormReader
@@ -227,4 +228,4 @@ def text_value(f: NoticeField, value: Any) -> str:
 
 
 def issued_text(issued_on: date | None) -> str:
-    return format_date_cn(issued_on or date.today())
+    return format_date_cn(issued_on or clock.today())

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from butler_desk.domain import clock
 from butler_desk.domain.agenda import DueItem, agenda_order
 from butler_desk.domain.documents import (
     HAND_METHODS,
@@ -156,8 +157,9 @@ def _rows(session: Session, found: list[tuple]) -> list[DeliveryRow]:
     return [_delivery_row(r, phones) for r in found]
 
 
-def local_today() -> date:
-    return utcnow().astimezone(CHINA_TZ).date()
+# The estate's date now. Kept as a name because services/notices.py and demo_documents.py
+# (being changed on other branches) import it; new code calls clock.today().
+local_today = clock.today
 
 
 class DocumentService:

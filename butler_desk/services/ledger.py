@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from typing import TYPE_CHECKING
 
+from butler_desk.domain import clock
 from butler_desk.domain.contacts import parse_phones, validate_id_number, validate_postcode
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput, for_field
@@ -343,7 +344,7 @@ class LedgerService:
             already = [o for o in unit.occupancies if o.party_id == party.id and o.end_date is None and o.role == role.value]
             if already:
                 raise BadInput(f"{party.name} 已是 {unit.code} 的{role.label}", field="name")
-            occ = Occupancy(unit_id=unit.id, party_id=party.id, role=role.value, start_date=on or date.today(), moved_in=moved_in)
+            occ = Occupancy(unit_id=unit.id, party_id=party.id, role=role.value, start_date=on or clock.today(), moved_in=moved_in)
             session.add(occ)
             # Someone living there changes what the unit is: a tenant means 出租, an owner
             # moving in turns an empty unit into 已入住.
@@ -361,7 +362,7 @@ class LedgerService:
                 raise BadInput("找不到该入住记录，可能已被他人修改，请刷新后重试")
             if occ.end_date is not None:
                 raise BadInput(f"{occ.party.name} 已于 {occ.end_date} 迁出")
-            end = on or date.today()
+            end = on or clock.today()
             if occ.start_date and end < occ.start_date:
                 raise BadInput(f"迁出日期 {end} 早于起始日期 {occ.start_date}，请检查日期", field="date")
             occ.end_date = end
@@ -374,7 +375,7 @@ class LedgerService:
         """过户: end every current ownership of the unit and start the new owners' on the same day."""
         if not new_owners:
             raise BadInput("请至少填写一位新业主", field="name")
-        day = on or date.today()
+        day = on or clock.today()
         with self.ctx.db.unit_of_work(self.ctx.operator) as session:
             unit = self._unit(session, unit_id)
             for occ in unit.occupancies:

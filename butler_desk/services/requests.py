@@ -69,7 +69,7 @@ from butler_desk.storage import repositories_requests as rq
 from butler_desk.storage.audit import record_event
 from butler_desk.storage.models import Party, Unit
 from butler_desk.storage.models_requests import Attachment, Request, RequestStep
-from butler_desk.storage.types import utcnow
+from butler_desk.domain.clock import utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -121,6 +121,10 @@ class RequestService:
         """``clock`` gives the current UTC time; tests pass their own to stand in another year."""
         self.ctx = ctx
         self.clock = clock
+
+    def today(self) -> date:
+        """The estate's date by this service's clock (what the requests tab and its actions show)."""
+        return self.clock().astimezone(CHINA_TZ).date()
 
     # ----- the list -------------------------------------------------------------------
     def list(self, flt: RequestFilter | None = None, *, limit: int = LIST_LIMIT, offset: int = 0,

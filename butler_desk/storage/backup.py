@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
+from butler_desk.domain import clock
 from butler_desk.paths import backups_dir_for
 
 DAILY_BACKUPS_KEPT = 14
@@ -61,7 +62,7 @@ def _remove_stale_partials(target: Path) -> None:
 
 
 def backup_before_migration(path: Path, from_revision: str) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.stamp("%Y%m%d-%H%M%S")
     return copy_database(path, backups_dir_for(path) / f"{path.stem}-before-upgrade-{from_revision}-{stamp}.sqlite3")
 
 
@@ -70,7 +71,7 @@ def daily_backup(path: Path, today: datetime | None = None) -> Path | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     folder = backups_dir_for(path)
-    day = (today or datetime.now()).strftime("%Y-%m-%d")
+    day = (today or clock.now()).strftime("%Y-%m-%d")
     target = folder / f"{DAILY_PREFIX}{path.stem}-{day}.sqlite3"
     made = None
     if not target.exists():
@@ -89,7 +90,7 @@ def replace_database(current: Path, replacement: Path) -> Path:
     The caller has already checked that ``replacement`` is a healthy Butler Desk database.
     Returns the path of the safety copy of the old file.
     """
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.stamp("%Y%m%d-%H%M%S")
     safety = backups_dir_for(current) / f"{current.stem}-before-restore-{stamp}.sqlite3"
     if current.exists() and current.stat().st_size > 0:
         copy_database(current, safety)

@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from butler_desk.domain import clock
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores UTC; always hands back an aware datetime in UTC.
@@ -35,4 +37,4 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.utcnow()

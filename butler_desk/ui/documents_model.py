@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from butler_desk.domain import clock
 from butler_desk.domain.documents import HAND_METHODS, UNCOLLECTED_DAYS
 from butler_desk.ui.detail_models import RowsModel
 from butler_desk.ui.forms import date_text
@@ -93,7 +94,7 @@ class DeliveriesModel(RowsModel["DeliveryRow"]):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.today = date.today()
+        self.today = clock.today()
         self.days = UNCOLLECTED_DAYS
         self._overdue: list[bool] = []
 

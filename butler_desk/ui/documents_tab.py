@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from butler_desk.domain import clock
 from butler_desk.domain.documents import HAND_METHODS
 from butler_desk.ui.delivery_dialogs import ReceiveDialog, ReturnDialog
 from butler_desk.ui.documents_model import (
@@ -158,11 +159,10 @@ class DocumentsTab(QWidget):
         self.reload()  # cheap, and receipts may have been entered elsewhere (unit dialog, CLI)
 
     def reload(self) -> None:
-        from butler_desk.services.documents import local_today
         from butler_desk.services.printing import PrintService
 
         try:
-            self.today = local_today()
+            self.today = clock.today()
             self.days = PrintService(self.ctx).uncollected_days()
             self._batches = self.service.batches()
         except Exception as exc:  # noqa: BLE001

@@ -7,13 +7,13 @@ or at once when one of them is asked for (clicked, remembered from last time, us
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
+from butler_desk.domain import clock
 import butler_desk
 from butler_desk.domain.errors import BadInput
 from butler_desk.paths import backups_dir_for
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
         if clicked not in (masked_button, clear_button):
             return
         masked = clicked is masked_button
-        stem = f"业户台账-{date.today():%Y%m%d}" + ("" if masked else "-明文")
+        stem = f"业户台账-{clock.today():%Y%m%d}" + ("" if masked else "-明文")
         suggested = Path(settings.folder(settings.LAST_EXPORT_DIR)) / f"{stem}.xlsx"
         name, _ = QFileDialog.getSaveFileName(self, "导出台账", str(suggested), XLSX)
         if not name:
@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
         if db_path is None:
             show_problem(self, BadInput("当前数据库不是本机文件，无法在这里备份；请联系管理员"))
             return
-        suggested = backups_dir_for(db_path) / f"{db_path.stem}-{datetime.now():%Y%m%d-%H%M}.sqlite3"
+        suggested = backups_dir_for(db_path) / f"{db_path.stem}-{clock.now():%Y%m%d-%H%M}.sqlite3"
         name, _ = QFileDialog.getSaveFileName(self, "备份数据库", str(suggested), "数据库备份 (*.sqlite3);;所有文件 (*)")
         if not name:
             return

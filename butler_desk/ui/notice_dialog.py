@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from butler_desk.domain import clock
 from butler_desk.domain.errors import BadInput
 from butler_desk.ui import settings
 from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors, from_qdate, size_dialog, to_qdate
@@ -56,13 +57,12 @@ class NoticeDialog(QDialog):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, template_id: str | None = None) -> None:
         super().__init__(parent)
-        from butler_desk.services.documents import local_today
         from butler_desk.services.ledger import LedgerService
         from butler_desk.services.notices import NoticeService
         from butler_desk.services.printing import PrintService
 
         self.ctx = ctx
-        self.today = local_today()  # the estate's date, as the register records it
+        self.today = clock.today()  # the estate's date, as the register records it
         self.notices, self.printing = NoticeService(ctx), PrintService(ctx)
         self.batch: NoticeBatch | None = None
         self.worker: Worker | None = None  # the running 生成 job, if any

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from butler_desk.domain import clock
 from butler_desk.ui.forms import FieldErrors, from_qdate, to_qdate
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class TemplateForm(QWidget):
         self.inputs: dict[str, QWidget] = {}
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        tomorrow = (today or date.today()) + timedelta(days=1)  # notices announce tomorrow's work
+        tomorrow = (today or clock.today()) + timedelta(days=1)  # notices announce tomorrow's work
         for f in template.fields:
             widget = self._input(f, tomorrow, column_types.get(f.key, {}))
             self.inputs[f.key] = widget

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from butler_desk.domain import clock
 from butler_desk.domain.enums import PartyRole
 from butler_desk.domain.errors import BadInput
 from butler_desk.services.ledger import LedgerService
@@ -33,7 +34,7 @@ def _date_edit(value: date | None = None) -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setDate(to_qdate(value or date.today()))
+    edit.setDate(to_qdate(value or clock.today()))
     return edit
 
 

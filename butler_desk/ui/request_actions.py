@@ -163,9 +163,7 @@ class RequestPaper:
         return PrintService(self.requests.ctx)
 
     def today(self) -> date:
-        from butler_desk.domain.workdays import CHINA_TZ
-
-        return self.requests.clock().astimezone(CHINA_TZ).date()
+        return self.requests.today()
 
     # ----- one request --------------------------------------------------------------------
     def complaint_record(self, detail: RequestDetail) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from butler_desk.domain import clock
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.sla import DEFAULT_LIMITS, limits_from_settings, settings_from_limits
 from butler_desk.domain.workdays import PACKAGE_YEARS, STATUTORY_LIST, WorkCalendar, parse_holiday_table
@@ -85,7 +86,7 @@ class RequestsSettingsDialog(QDialog):
         super().__init__(parent)
         self.office = office
         self.changed = False
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.setWindowTitle("服务时限与节假日")
         self.setStyleSheet(INVALID_STYLE_SHEET)
         self.errors = FieldErrors()

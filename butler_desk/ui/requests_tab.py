@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.requests import RequestKind, StepKind
-from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.services.context import AppContext
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.request_views import RequestFilter, RequestList
@@ -172,7 +171,7 @@ class RequestsTab(QWidget):
 
     # ----- data ---------------------------------------------------------------------------
     def today(self) -> date:
-        return self.requests.clock().astimezone(CHINA_TZ).date()
+        return self.requests.today()
 
     def reload(self, select_request_id: int | None = None) -> None:
         """Re-read the lists and counts, keeping the filters and the selected request."""

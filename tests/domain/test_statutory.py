@@ -9,7 +9,7 @@ import chinese_calendar
 import pytest
 
 from butler_desk.domain.statutory import festival_days, qingming, statutory_days_off, statutory_note
-from butler_desk.domain.workdays import PACKAGE_YEARS, WorkCalendar
+from butler_desk.domain.workdays import PACKAGE_YEARS
 
 # 2027, worked out by hand from the rules and a printed calendar (除夕 5 Feb, 初一 6 Feb).
 DAYS_OFF_2027 = {
