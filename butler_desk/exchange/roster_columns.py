@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from butler_desk.domain.contacts import (
@@ -15,6 +15,7 @@ from butler_desk.domain.contacts import (
 )
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput
+from butler_desk.domain.money import AREA_EXAMPLE, FEE_RATE_EXAMPLE, check_area, check_fee_rate
 from butler_desk.exchange.cells import cell_code_text, cell_decimal, cell_text
 from butler_desk.exchange.headers import HeaderMatcher
 
@@ -119,9 +120,6 @@ def expected_headers_text() -> str:
 
 # --- cell converters: (cell value, header text) -> value, or BadInput with the reason ---
 
-_CENT = Decimal("0.01")
-_MAX_AREA = Decimal(10000)
-_MAX_FEE_RATE = Decimal(100)
 _AREA_UNITS = re.compile(r"(?:m2|平方米|平方|平米|平)?")
 _FEE_UNITS = re.compile(r"元?(?:[/每·]?(?:m2|平方米|平米|平|月))*")
 _NAME_SEPARATORS = re.compile(r"[、,，;；/|]")
@@ -165,21 +163,11 @@ NOTES_TEXT = limited_text("notes")
 
 
 def to_area(value: Any, what: str) -> Decimal:
-    area = cell_decimal(value, what, _AREA_UNITS, "89.50")
-    if area <= 0:
-        raise BadInput(f"{what}应大于 0，现在是 {area}：请填写房屋的建筑面积（平方米）")
-    if area > _MAX_AREA:
-        raise BadInput(f"{what}“{area}”过大：请填写单套房屋的建筑面积（平方米），如 89.50")
-    return area.quantize(_CENT, ROUND_HALF_UP)
+    return check_area(cell_decimal(value, what, _AREA_UNITS, AREA_EXAMPLE), what)  # the ledger's own rule
 
 
 def to_fee_rate(value: Any, what: str) -> Decimal:
-    rate = cell_decimal(value, what, _FEE_UNITS, "2.50")
-    if rate < 0:
-        raise BadInput(f"{what}不能是负数（现在是 {rate}）：请填写每平方米每月的单价（元），如 2.50")
-    if rate > _MAX_FEE_RATE:
-        raise BadInput(f"{what}“{rate}”过大：这一列填每平方米每月的单价（元），如 2.50，不是每月总额")
-    return rate.quantize(_CENT, ROUND_HALF_UP)
+    return check_fee_rate(cell_decimal(value, what, _FEE_UNITS, FEE_RATE_EXAMPLE), what)  # the ledger's own rule
 
 
 def to_name(value: Any, what: str) -> str:

@@ -15,6 +15,7 @@ from butler_desk.domain.contacts import parse_phones, validate_id_number, valida
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput, for_field
 from butler_desk.domain.masking import mask_id_number, mask_phone
+from butler_desk.domain.money import check_area, check_fee_rate, from_hundredths, to_hundredths
 from butler_desk.domain.rooms import RoomCode, parse_room_code
 from butler_desk.domain.text import clean_text
 from butler_desk.services.context import AppContext
@@ -65,7 +66,7 @@ SENSITIVE_FIELDS = {"number": mask_phone, "id_number": mask_id_number}
 
 
 def parse_area(text: str) -> int | None:
-    """'89.5' / '89.50㎡' → 8950 (hundredths of m²); '' → None."""
+    """'89.5' / '89.50㎡' → 8950 (hundredths of m², 四舍五入, limits in domain.money); '' → None."""
     value = clean_text(text).replace("㎡", "").replace("m²", "").replace("平方米", "").replace("平米", "").strip()
     if not value:
         return None
@@ -73,13 +74,11 @@ def parse_area(text: str) -> int | None:
         number = Decimal(value)
     except InvalidOperation:
         raise BadInput(f"建筑面积“{text}”不是数字，请填写如 89.50", field="area") from None
-    if number <= 0 or number >= 100000:
-        raise BadInput(f"建筑面积“{text}”不合理，应大于 0 且小于 100000 ㎡", field="area")
-    return int((number * 100).quantize(Decimal("1")))
+    return to_hundredths(check_area(number))
 
 
 def parse_fee_rate(text: str) -> int | None:
-    """'2.5' / '2.50元' → 250 (分/㎡·月); '' → None."""
+    """'2.5' / '2.50元' → 250 (分/㎡·月, 四舍五入, limits in domain.money); '' → None."""
     value = clean_text(text).replace("元/㎡", "").replace("元", "").strip()
     if not value:
         return None
@@ -87,15 +86,13 @@ def parse_fee_rate(text: str) -> int | None:
         number = Decimal(value)
     except InvalidOperation:
         raise BadInput(f"物业费单价“{text}”不是数字，请填写如 2.50（元/㎡·月）", field="fee_rate") from None
-    if number < 0 or number > 1000:
-        raise BadInput(f"物业费单价“{text}”不合理，应在 0 到 1000 元/㎡·月 之间", field="fee_rate")
-    return int((number * 100).quantize(Decimal("1")))
+    return to_hundredths(check_fee_rate(number))
 
 
 @lru_cache(maxsize=4096)
 def centi_to_decimal(value: int | None) -> Decimal | None:
     """8950 → Decimal('89.50'); cached, since areas and rates repeat across an estate."""
-    return None if value is None else (Decimal(value) / 100).quantize(Decimal("0.01"))
+    return None if value is None else from_hundredths(value)
 
 
 def room_sort_key(code: str) -> tuple:
