@@ -1,8 +1,9 @@
 """Printing as a service: the printing settings (font, envelope set-up per printer), the form list,
 blank and filled forms, envelopes for a selection, the calibration page, and cancellable progress.
 
-The settings are declared here and registered into ``services.settings.SETTINGS`` at import, so
-``SettingsService`` stores, checks and audits them like every other office setting.
+The settings' keys and checks live in services/print_settings and their defaults in
+``services.settings.SETTINGS``, so ``SettingsService`` stores, checks and audits them like every
+other office setting.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from butler_desk.domain.documents import UNCOLLECTED_DAYS, Audience, DocumentKind
+from butler_desk.domain.documents import Audience, DocumentKind
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.text import clean_text
 from butler_desk.exchange import Cancelled
@@ -31,96 +32,27 @@ from butler_desk.reporting import (
     render_form,
 )
 from butler_desk.services.context import AppContext
+from butler_desk.services.print_settings import (  # the keys are part of this service's front door
+    DEFAULT_PRINTER,
+    DOCUMENTS_UNCOLLECTED_DAYS,
+    ENVELOPE_PRINTERS,
+    FONT_SUFFIXES,
+    PRINT_FONT,
+    PRINT_RARE_FONTS,
+    check_font,
+    envelope_profile,
+    options_of,
+)
 from butler_desk.services.recipients import HouseholdList, Selection, company_info, resolve
-from butler_desk.services.settings import SETTINGS, SettingSpec, read_settings, write_setting
+from butler_desk.services.settings import read_settings, write_setting
 
-PRINT_FONT = "print_font_path"
-PRINT_RARE_FONTS = "print_rare_fonts"
-ENVELOPE_PRINTERS = "envelope_printers"
-DOCUMENTS_UNCOLLECTED_DAYS = "documents_uncollected_days"
-DEFAULT_PRINTER = "默认"
 MODE_LABELS = {"full": "完整打印", "preprinted": "套打（公司信封）"}
-FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
 CHINESE_PROBE = "尊敬的业主物业服务中心通知"
+# The printing settings, declared with every other office setting in services/settings.SETTINGS.
+PRINT_SETTINGS = (PRINT_FONT, PRINT_RARE_FONTS, ENVELOPE_PRINTERS, DOCUMENTS_UNCOLLECTED_DAYS)
 
 Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
-
-
-def _check_font(value: Any) -> str:
-    """Cheap enough for every settings read; ``PrintService.set_font`` also loads the font before storing it."""
-    path = clean_text(value)
-    if path and (Path(path).suffix.lower() not in FONT_SUFFIXES or not Path(path).expanduser().is_file()):
-        raise BadInput(f"打印字体“{path}”不存在或不是 TrueType 字体文件（.ttf/.ttc），请重新选择。", field=PRINT_FONT)
-    return path
-
-
-def _check_rare_fonts(value: Any) -> list[str]:
-    paths = [clean_text(p) for p in ([value] if isinstance(value, str) else (value or ())) if clean_text(p)]
-    for path in paths:
-        if not Path(path).expanduser().is_file():
-            raise BadInput(f"生僻字字体文件“{path}”不存在，请重新选择。", field=PRINT_RARE_FONTS)
-    return paths
-
-
-def envelope_profile(options: EnvelopeOptions) -> dict[str, Any]:
-    """An envelope set-up as stored (plain JSON)."""
-    return {"size": options.size, "mode": options.mode, "offset_mm": [options.offset_mm[0], options.offset_mm[1]],
-            "print_sender": options.print_sender}
-
-
-def _options_of(profile: Mapping[str, Any], printer: str) -> EnvelopeOptions:
-    unknown = set(profile) - {"size", "mode", "offset_mm", "print_sender"}
-    if unknown:
-        raise BadInput(f"打印机“{printer}”的信封设置含有未知项：{'、'.join(sorted(unknown))}", field=ENVELOPE_PRINTERS)
-    offset = profile.get("offset_mm", (0, 0))
-    try:
-        dx, dy = (float(v) for v in offset)
-    except (TypeError, ValueError):
-        raise BadInput(f"打印机“{printer}”的偏移应为两个毫米数（dx, dy），如 1.5, -2",
-                       field=ENVELOPE_PRINTERS) from None
-    sender = profile.get("print_sender")
-    if sender is not None and not isinstance(sender, bool):
-        raise BadInput(f"打印机“{printer}”的“打印寄件人”应为是或否", field=ENVELOPE_PRINTERS)
-    options = EnvelopeOptions(str(profile.get("size", "DL")).upper(), str(profile.get("mode", "full")),
-                              (round(dx, 1), round(dy, 1)), sender)
-    try:
-        return options.checked()
-    except BadInput as exc:
-        raise BadInput(f"打印机“{printer}”：{exc.message}", field=ENVELOPE_PRINTERS) from None
-
-
-def _check_printers(value: Any) -> dict[str, dict[str, Any]]:
-    if not isinstance(value, Mapping):
-        raise BadInput("信封打印设置应为“打印机 → 设置”的对照表。", field=ENVELOPE_PRINTERS)
-    cleaned: dict[str, dict[str, Any]] = {}
-    for name, profile in value.items():
-        printer = clean_text(name) or DEFAULT_PRINTER
-        if not isinstance(profile, Mapping):
-            raise BadInput(f"打印机“{printer}”的信封设置格式不对。", field=ENVELOPE_PRINTERS)
-        cleaned[printer] = envelope_profile(_options_of(profile, printer))
-    return cleaned
-
-
-def _check_days(value: Any) -> int:
-    try:
-        days = int(str(value).strip())
-    except ValueError:
-        raise BadInput(f"未领取提醒天数“{value}”不是整数，请填写 1 到 60。", field=DOCUMENTS_UNCOLLECTED_DAYS) from None
-    if not 1 <= days <= 60:
-        raise BadInput(f"未领取提醒天数 {days} 超出范围，请填写 1 到 60。", field=DOCUMENTS_UNCOLLECTED_DAYS)
-    return days
-
-
-PRINT_SETTINGS: dict[str, SettingSpec] = {
-    PRINT_FONT: SettingSpec("打印字体文件", "", _check_font),
-    PRINT_RARE_FONTS: SettingSpec("生僻字字体文件", [], _check_rare_fonts),
-    ENVELOPE_PRINTERS: SettingSpec("信封打印设置（按打印机）", {}, _check_printers),
-    # seed §三: not collected after two weeks → phone the client.
-    DOCUMENTS_UNCOLLECTED_DAYS: SettingSpec("文件未领取提醒天数", UNCOLLECTED_DAYS, _check_days),
-}
-for _key, _spec in PRINT_SETTINGS.items():
-    SETTINGS.setdefault(_key, _spec)
 
 
 def guarded(progress: Progress | None, is_cancelled: IsCancelled | None, *, offset: int = 0,
@@ -185,7 +117,7 @@ class PrintService:
         """Use this TrueType file for printing (None/"": automatic); refused unless it prints Chinese."""
         text = clean_text(str(path or ""))
         if text:
-            _check_font(text)
+            check_font(text)
             if not get_fontset(text).covers(CHINESE_PROBE):  # BadInput first when reportlab cannot read it
                 raise BadInput(f"字体“{Path(text).name}”不含中文字形，打印出来会缺字："
                                "请选择 simhei.ttf、simsun.ttc 等中文字体。", field=PRINT_FONT)
@@ -198,7 +130,7 @@ class PrintService:
 
     def printers(self) -> dict[str, EnvelopeOptions]:
         """Every printer with its own envelope set-up."""
-        return {name: _options_of(p, name) for name, p in self.settings()[ENVELOPE_PRINTERS].items()}
+        return {name: options_of(p, name) for name, p in self.settings()[ENVELOPE_PRINTERS].items()}
 
     def envelope_options(self, printer: str | None = None) -> EnvelopeOptions:
         """The set-up for ``printer``: its own, else the default one, else DL full print without offset."""
@@ -213,7 +145,7 @@ class PrintService:
             profiles = copy.deepcopy(read_settings(session)[ENVELOPE_PRINTERS])
             profiles[name] = envelope_profile(options)
             stored = write_setting(session, ENVELOPE_PRINTERS, profiles)
-        return _options_of(stored[name], name)
+        return options_of(stored[name], name)
 
     def uncollected_days(self) -> int:
         return int(self.settings()[DOCUMENTS_UNCOLLECTED_DAYS])

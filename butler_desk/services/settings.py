@@ -1,7 +1,8 @@
 """Office-wide settings kept in the database as JSON (time limits, holidays, departments…), defaults in code.
 
 Every key is declared once in ``SETTINGS`` with its default, its Chinese name and the
-check that cleans a new value. A stored value that no longer passes its check (typed
+check that cleans a new value (the printing keys too: their checks live in print_settings);
+no module adds keys when it is imported. A stored value that no longer passes its check (typed
 into the file by hand, or left by another version) is logged and the default is used,
 so one bad setting never stops the desk from working.
 """
@@ -25,12 +26,14 @@ from butler_desk.domain.sla import (
     limits_from_settings,
     settings_from_limits,
 )
+from butler_desk.domain.documents import UNCOLLECTED_DAYS
 from butler_desk.domain.text import clean_text
 from butler_desk.domain.workdays import (
     DEFAULT_BUSINESS_START,
     WorkCalendar,
     parse_holiday_table,
 )
+from butler_desk.services import print_settings
 from butler_desk.services.context import AppContext
 from butler_desk.storage import repositories_requests as rq
 from butler_desk.storage.audit import record_event
@@ -134,6 +137,12 @@ SETTINGS: dict[str, SettingSpec] = {
         [k.value for k in RequestKind if k is not RequestKind.ENQUIRY],
         _check_visit_kinds,
     ),
+    print_settings.PRINT_FONT: SettingSpec("打印字体文件", "", print_settings.check_font),
+    print_settings.PRINT_RARE_FONTS: SettingSpec("生僻字字体文件", [], print_settings.check_rare_fonts),
+    print_settings.ENVELOPE_PRINTERS: SettingSpec("信封打印设置（按打印机）", {}, print_settings.check_printers),
+    # seed §三: not collected after two weeks → phone the client.
+    print_settings.DOCUMENTS_UNCOLLECTED_DAYS: SettingSpec("文件未领取提醒天数", UNCOLLECTED_DAYS,
+                                                               print_settings.check_uncollected_days),
 }
 
 

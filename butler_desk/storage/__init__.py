@@ -1,1 +1,10 @@
-"""The only package that imports SQLAlchemy: models, engine, migrations, audit, backups."""
+"""The only package that imports SQLAlchemy: models, engine, migrations, audit, backups.
+
+Importing the package loads every model module, so ``models.Base.metadata`` always describes
+the whole schema (migrations, create_all, a repository that joins across areas). The model
+modules import ``models`` for ``Base``; ``models`` imports none of them, so there is no circle.
+"""
+
+from __future__ import annotations
+
+from butler_desk.storage import models, models_documents, models_requests  # noqa: F401

@@ -277,11 +277,5 @@ class AuditEntry(Base):
     party_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON {field: [old, new]}
 
-# models_requests and models_documents add their tables to Base.metadata when imported: by
-# their repositories, by the migrations' env.py, by all_models(). Not from here, so that the
-# ledger's first paint does not wait for the request and document models (~30 ms).
-
-
-def all_models() -> None:
-    """Import every model module, so that Base.metadata describes the whole schema."""
-    from butler_desk.storage import models_documents, models_requests  # noqa: F401
+# models_requests and models_documents add their tables to Base.metadata; the package's
+# __init__ imports them, so the schema is complete whenever storage is imported.

@@ -178,7 +178,7 @@ def _error_label() -> QLabel:
 
 
 def _set_invalid(widget: QWidget, invalid: bool) -> None:
-    # Kept on the Python side: reading an unset property returns None (see pyside_fixes).
+    # Kept on the Python side: reading an unset property returns None (PySide6 6.12.0, kept out in pyproject.toml).
     if getattr(widget, "_bd_invalid", False) == invalid:
         return
     widget._bd_invalid = invalid  # type: ignore[attr-defined]

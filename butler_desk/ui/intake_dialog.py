@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,9 +34,6 @@ from butler_desk.ui import settings
 from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors, size_dialog
 from butler_desk.ui.messages import confirm, show_problem
 from butler_desk.ui.workers import Worker
-
-INTAKE_GEOMETRY = "requests/intake_dialog_geometry"
-settings.DEFAULTS.setdefault(INTAKE_GEOMETRY, QByteArray())
 
 KIND_KEYS = (RequestKind.COMPLAINT, RequestKind.REPAIR, RequestKind.ENQUIRY, RequestKind.SPECIAL_SERVICE,
              RequestKind.RECTIFICATION)
@@ -246,7 +243,7 @@ class QuickIntakeDialog(QDialog):
         self._loader.finished.connect(self._index_loaded)
         self._loader.failed.connect(self._index_failed)
         self._loader.start()
-        size_dialog(self, INTAKE_GEOMETRY, 640, 560)
+        size_dialog(self, settings.INTAKE_GEOMETRY, 640, 560)
         self.search.setFocus()
 
     # ----- household search ---------------------------------------------------------------
@@ -432,7 +429,7 @@ class QuickIntakeDialog(QDialog):
         super().reject()
 
     def done(self, result: int) -> None:
-        settings.set_value(INTAKE_GEOMETRY, self.saveGeometry())
+        settings.set_value(settings.INTAKE_GEOMETRY, self.saveGeometry())
         if self._loader.is_running():
             self._loader.wait(5000)
         super().done(result)

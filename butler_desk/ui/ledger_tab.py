@@ -43,7 +43,7 @@ SEARCH_PLACEHOLDER = "房号 / 姓名 / 拼音 / 电话"
 # Rows read before the first paint; more than any screen shows.
 FIRST_SCREEN_ROWS = 120
 # "All" entries carry a sentinel rather than None: a None round-tripped through QVariant
-# is what PySide6 6.12.0 mishandles (see pyside_fixes).
+# is what PySide6 6.12.0 mishandled (kept out in pyproject.toml).
 ALL = -1
 ALL_STATUSES = ""
 # Sample text per column: default widths follow the font, not pixels guessed on one PC.

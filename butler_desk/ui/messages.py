@@ -73,7 +73,7 @@ def _log_folder() -> str:
 def _main_window() -> QWidget | None:
     """A visible top-level window to parent the message box, active one first.
 
-    Not QApplication.activeWindow(), whose None result PySide6 6.12.0 mishandles (pyside_fixes).
+    Not QApplication.activeWindow(), whose None result PySide6 6.12.0 mishandled (kept out in pyproject.toml).
     """
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.isWindow()]
     active = [w for w in visible if w.isActiveWindow()]

@@ -25,7 +25,7 @@ from butler_desk.ui.request_actions import PRESETS, preset_range
 
 SEARCH_PLACEHOLDER = "编号 / 房号 / 姓名 / 拼音 / 电话 / 内容"
 SEARCH_DEBOUNCE_MS = 150  # each keystroke is an SQL query: wait for a pause in the typing
-ALL = ""  # "all" entries carry a sentinel, never None (see pyside_fixes)
+ALL = ""  # "all" entries carry a sentinel, never None (PySide6 6.12.0, kept out in pyproject.toml)
 ALL_CLUSTERS = -1
 DATE_PRESETS = ("全部日期", *PRESETS)
 CUSTOM = DATE_PRESETS.index("自定义")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import Qt
 
 from butler_desk.ui import settings
 from butler_desk.ui.requests_model import (
@@ -21,8 +21,6 @@ from butler_desk.ui.requests_model import (
 )
 from butler_desk.ui.tables import OpenableTableView, setup_list_table
 
-REQUESTS_HEADER = "requests/header_state"
-settings.DEFAULTS.setdefault(REQUESTS_HEADER, QByteArray())
 # Sample text per column: sized so that all ten columns fit beside the detail pane at 1366 px.
 _WIDTH_SAMPLES = {
     COL_NUMBER: "TS-2026-000000", COL_KIND: "报修（急修）", COL_STATE: "已联系/到", COL_LOCATION: "3栋1单元楼道",
@@ -43,10 +41,10 @@ class RequestTableView(OpenableTableView):
         # No indicator at start: rows keep the service's order, newest first.
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
-        saved = settings.value(REQUESTS_HEADER)
+        saved = settings.value(settings.REQUESTS_HEADER)
         if not saved.isEmpty():
             header.restoreState(saved)
         header.setStretchLastSection(True)
 
     def save_state(self) -> None:
-        settings.set_value(REQUESTS_HEADER, self.horizontalHeader().saveState())
+        settings.set_value(settings.REQUESTS_HEADER, self.horizontalHeader().saveState())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QByteArray, QDateTime, Qt
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,9 +26,6 @@ from butler_desk.services.request_views import RequestDetail, StepInput
 from butler_desk.services.requests import RequestService
 from butler_desk.ui import settings
 from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors, size_dialog
-
-STEP_DIALOG_GEOMETRY = "requests/step_dialog_geometry"
-settings.DEFAULTS.setdefault(STEP_DIALOG_GEOMETRY, QByteArray())
 
 CHOOSE = "请选择…"
 # (label of the note field, whether the lifecycle requires it) per step kind; None: no note field.
@@ -126,7 +123,7 @@ class RequestStepDialog(QDialog):
         layout.addLayout(self.form)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        size_dialog(self, STEP_DIALOG_GEOMETRY, 520, 300)
+        size_dialog(self, settings.STEP_DIALOG_GEOMETRY, 520, 300)
         first = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
         if first is not None and first.widget() is not None:
             first.widget().setFocus()
@@ -257,5 +254,5 @@ class RequestStepDialog(QDialog):
             super().accept()
 
     def done(self, result: int) -> None:
-        settings.set_value(STEP_DIALOG_GEOMETRY, self.saveGeometry())
+        settings.set_value(settings.STEP_DIALOG_GEOMETRY, self.saveGeometry())
         super().done(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QByteArray, Qt, QTime
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,9 +35,6 @@ from butler_desk.services.settings import SettingsService
 from butler_desk.ui import settings
 from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors, size_dialog
 from butler_desk.ui.messages import show_problem
-
-SETTINGS_DIALOG_GEOMETRY = "requests/settings_dialog_geometry"
-settings.DEFAULTS.setdefault(SETTINGS_DIALOG_GEOMETRY, QByteArray())
 
 PAGE_LIMITS, PAGE_HOLIDAYS, PAGE_DEPARTMENTS = 0, 1, 2
 HOLIDAY_HELP = (
@@ -108,7 +105,7 @@ class RequestsSettingsDialog(QDialog):
         layout.addWidget(self.errors.banner)
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.buttons)
-        size_dialog(self, SETTINGS_DIALOG_GEOMETRY, 700, 620)
+        size_dialog(self, settings.SETTINGS_DIALOG_GEOMETRY, 700, 620)
 
     # ----- pages --------------------------------------------------------------------------
     def _limits_page(self) -> QWidget:
@@ -288,5 +285,5 @@ class RequestsSettingsDialog(QDialog):
         super().accept()
 
     def done(self, result: int) -> None:
-        settings.set_value(SETTINGS_DIALOG_GEOMETRY, self.saveGeometry())
+        settings.set_value(settings.SETTINGS_DIALOG_GEOMETRY, self.saveGeometry())
         super().done(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -33,9 +33,6 @@ from butler_desk.ui.request_filters import RequestFilterBar
 from butler_desk.ui.request_list_view import RequestTableView
 from butler_desk.ui.requests_model import REQUEST_ID_ROLE, RequestTableModel
 from butler_desk.ui.return_visit_view import ReturnVisitView
-
-REQUESTS_SPLITTER = "requests/splitter_state"
-settings.DEFAULTS.setdefault(REQUESTS_SPLITTER, QByteArray())
 
 TICK_MS = 60_000
 ATTACHMENT_FILTER = "照片和文件 (*.jpg *.jpeg *.png *.gif *.bmp *.webp *.heic *.pdf *.doc *.docx *.xlsx);;所有文件 (*)"
@@ -104,7 +101,7 @@ class RequestsTab(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        saved = settings.value(REQUESTS_SPLITTER)
+        saved = settings.value(settings.REQUESTS_SPLITTER)
         if not saved.isEmpty():
             self.splitter.restoreState(saved)
         else:
@@ -445,4 +442,4 @@ class RequestsTab(QWidget):
 
     def save_state(self) -> None:
         self.table.save_state()
-        settings.set_value(REQUESTS_SPLITTER, self.splitter.saveState())
+        settings.set_value(settings.REQUESTS_SPLITTER, self.splitter.saveState())

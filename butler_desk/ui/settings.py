@@ -1,7 +1,8 @@
 """Per-PC preferences kept in QSettings: the remembered operator, window layout, last folders.
 
-Every key lives in ``DEFAULTS`` so a maintainer sees the whole set in one place; reading
-goes through ``value()`` so a missing or mistyped value falls back to its default.
+Every key lives in ``DEFAULTS`` and nowhere else (no module adds keys when it is imported), so
+a maintainer sees the whole set in one place; reading goes through ``value()`` so a missing or
+mistyped value falls back to its default.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ FORMS_DIALOG_GEOMETRY = "forms_dialog/geometry"
 LAST_PRINTER = "printing/last_printer"
 LAST_NOTICE_DIR = "folders/notices"
 LAST_PDF_DIR = "folders/pdf"
+INTAKE_GEOMETRY = "requests/intake_dialog_geometry"
+STEP_DIALOG_GEOMETRY = "requests/step_dialog_geometry"
+REQUESTS_HEADER = "requests/header_state"
+REQUESTS_SPLITTER = "requests/splitter_state"
+SETTINGS_DIALOG_GEOMETRY = "requests/settings_dialog_geometry"
 
 DEFAULTS: dict[str, Any] = {
     OPERATOR: "",
@@ -50,6 +56,11 @@ DEFAULTS: dict[str, Any] = {
     LAST_PRINTER: "",
     LAST_NOTICE_DIR: "",
     LAST_PDF_DIR: "",
+    INTAKE_GEOMETRY: QByteArray(),
+    STEP_DIALOG_GEOMETRY: QByteArray(),
+    REQUESTS_HEADER: QByteArray(),
+    REQUESTS_SPLITTER: QByteArray(),
+    SETTINGS_DIALOG_GEOMETRY: QByteArray(),
 }
 
 

@@ -92,7 +92,7 @@ class ModalDriver:
 
         def poll() -> None:
             # Scans top-level widgets instead of calling QApplication.activeModalWidget(),
-            # whose None result PySide6 6.12.0 under-counts (a crash at exit on Python 3.11).
+            # whose None result PySide6 6.12.0 under-counted (test_pyside_release.py).
             modal = next((w for w in QApplication.topLevelWidgets()
                           if isinstance(w, kind) and w not in skip and w.isVisible() and w.isModal()), None)
             if modal is not None:
