@@ -280,8 +280,18 @@ class NoticeService:
                 staged.record(document_id)
             committed = True
             staged.publish()
+        except OSError as exc:
+            if not committed:
+                staged.discard()
+                raise
+            # Recorded, but a rename failed (a PDF open in a viewer on Windows): the next batch
+            # into the folder finishes it, as after a kill.
+            staged.keep_for_recovery()
+            name = Path(exc.filename2 or exc.filename or files.notice).name
+            raise BadInput(f"这批通知已登记（发放记录 {document_id}），但文件“{name}”未能保存（{exc.strerror}）："
+                           "请关闭正在打开它的程序；下次向这个文件夹发通知时会自动补齐。", field="out") from exc
         except BaseException:
-            if committed:  # the renames failed (a file open in a viewer on Windows): finish them later
+            if committed:
                 staged.keep_for_recovery()
             else:
                 staged.discard()

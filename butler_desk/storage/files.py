@@ -193,10 +193,14 @@ def recover(folders: Iterable[Path], committed: Callable[[Journal], bool], *,
                     continue
                 journal = _read_journal(journal_path)
                 if journal is not None and journal.record_id is not None and committed(journal):
-                    for staged, target in journal.pairs:
-                        if staged.exists():
-                            os.replace(staged, target)
-                            touched.append(target)
+                    try:
+                        for staged, target in journal.pairs:
+                            if staged.exists():
+                                os.replace(staged, target)
+                                touched.append(target)
+                    except OSError:  # a target still open elsewhere: keep the journal, try next time
+                        owned.update(_token_files(journal_path))
+                        continue
                     for target_folder in {t.parent for _, t in journal.pairs}:
                         fsync_dir(target_folder)
                 elif journal is not None:
