@@ -17,7 +17,10 @@ from openpyxl import load_workbook
 
 from tests.killing import Tally, cli, count, database_problem, hidden_files, kill_delays, large_run, report, runs_in
 
-pytestmark = pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX")
+pytestmark = [
+    pytest.mark.skipif(os.name == "nt", reason="SIGKILL is POSIX"),
+    pytest.mark.timeout(3600 if large_run() else 120),  # the large run kills each command many times
+]
 
 DEMO_UNITS = 2400 if large_run() else 200  # the large run: a full-size estate, so kills land mid-copy too
 ROSTER_ROWS = 3000

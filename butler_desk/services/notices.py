@@ -251,8 +251,12 @@ class NoticeService:
                 raise BadInput(describe_missing(missing))
         total = 2 * len(people) + 2
         step = guarded(progress, is_cancelled, total=total)
-        self.recover(files)
-        staged = StagedFiles(files.as_dict())
+        try:
+            self.recover(files)
+            staged = StagedFiles(files.as_dict())
+        except OSError as exc:
+            folder = files.notice.parent
+            raise BadInput(f"无法在“{folder}”中保存文件（{exc.strerror}）：请换一个保存位置。", field="out") from exc
         committed = False
         try:
             notice = render_notice(spec, checked, company, staged.path("notice"), issued_on=day, strict=strict,
