@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 KILL_RUNS_VARIABLE = "BUTLER_DESK_KILL_RUNS"
 CI_FRACTIONS = (0.2, 0.45, 0.7)  # of a full run's duration: early, midway, late (later runs are faster)
 LARGE_RUN_SEED = 20261205
@@ -42,6 +43,8 @@ def cli(args: list[str], *, home: Path, kill_after: float | None = None, timeout
     tmp.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "BUTLER_DESK_DATA_DIR": str(data), "TMPDIR": str(tmp), "QT_QPA_PLATFORM": "offscreen"}
     env.pop("BUTLER_DESK_DB", None)
+    # This checkout's package, whatever the interpreter's site-packages would find first.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))
     err_path = home / f"stderr-{time.monotonic_ns()}.txt"
     started = time.monotonic()
     with open(err_path, "wb") as err:
