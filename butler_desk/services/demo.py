@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import math
+import os
 import random
+import sqlite3
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from butler_desk.domain.contacts import id_check_char
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
+from butler_desk.domain.errors import BadInput
 from butler_desk.domain.names import name_search_keys
 from butler_desk.domain.rooms import code_sort_text
 from butler_desk.services import demo_names as data
 from butler_desk.services.demo_documents import add_demo_documents
+from butler_desk.services.context import AppContext
 from butler_desk.services.demo_requests import add_demo_requests
 from butler_desk.services.maintenance import open_context
 from butler_desk.storage import repositories as repo
 from butler_desk.storage.audit import record_event
+from butler_desk.storage.database import open_database
+from butler_desk.storage.files import Lease, abandoned, fsync_dir, fsync_file
 from butler_desk.storage.models import Building, Cluster, Estate, Occupancy, Party, Phone, Staff, Unit
 
 OPERATOR = "演示数据"
+BUILDING = ".building-"  # a demo file being built: ".demo.sqlite3.building-<token>", beside the target
 # Shares of unit status in the demo (about 15% vacant, as the brief asks).
 STATUS_WEIGHTS = (
     (UnitStatus.VACANT, 15), (UnitStatus.HANDED_OVER, 5), (UnitStatus.RENOVATING, 3),
@@ -101,14 +109,80 @@ def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127, reque
     ``requests``: how many service requests to add over the past year (None: about 1.5
     per unit, 0: none). ``documents``: record two recent notices in the document register
     (only with requests: the benchmarks' bare estate has neither).
+
+    All or nothing: a new file is built under a hidden name beside ``path`` and renamed into
+    place only when complete, so a kill leaves either no database or the whole demo (what a
+    killed build left is removed at the next build). An existing, still empty database
+    gets the estate written into it as before.
     """
+    path = Path(path)
+    if path.exists() and path.stat().st_size > 0:
+        ctx = open_context(path, OPERATOR)
+        try:
+            return _build(ctx, path, units, seed, requests, documents)
+        finally:
+            ctx.db.dispose()
+    remove_abandoned_builds(path)
+    token = uuid.uuid4().hex[:12]
+    building = path.with_name(f".{path.name}{BUILDING}{token}")
+    lease = Lease(path.with_name(f".{path.name}{BUILDING}{token}.lock"))
+    try:
+        # No daily backup of a file that is about to be renamed: the finished demo gets its own.
+        ctx = AppContext(db=open_database(building, keep_daily_backup=False), operator=OPERATOR)
+        try:
+            stats = _build(ctx, path, units, seed, requests, documents)
+        finally:
+            ctx.db.dispose()
+        _seal(building)
+        if path.exists() and path.stat().st_size > 0:  # made meanwhile by someone else: keep theirs
+            raise BadInput(f"数据库 {path} 已有数据，演示小区只能生成到新的数据库文件")
+        for suffix in ("-wal", "-shm"):  # a log left by a deleted file must not be replayed into the demo
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(building, path)
+        fsync_dir(path.parent)
+    finally:
+        for leftover in _files_of(building):
+            leftover.unlink(missing_ok=True)
+        lease.release()
+    return stats
+
+
+def _seal(path: Path) -> None:
+    """Everything in the main file, no write-ahead log beside it, on disk: ready to be renamed."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")  # the app turns WAL back on when it opens the file
+    finally:
+        conn.close()
+    fsync_file(path)
+
+
+def _files_of(building: Path) -> list[Path]:
+    return [building, *(Path(f"{building}{s}") for s in ("-wal", "-shm", "-journal"))]
+
+
+def remove_abandoned_builds(path: Path) -> list[Path]:
+    """What killed demo builds left beside ``path`` (their lock no longer held); returns what was removed."""
+    removed: list[Path] = []
+    folder = Path(path).parent
+    if not folder.is_dir():
+        return removed
+    for marker in folder.glob(f".{Path(path).name}{BUILDING}*.lock"):
+        if not abandoned(marker):
+            continue  # another build of the same file is running
+        for leftover in [*_files_of(marker.with_suffix("")), marker]:
+            if leftover.exists():
+                leftover.unlink(missing_ok=True)
+                removed.append(leftover)
+    return removed
+
+
+def _build(ctx: AppContext, path: Path, units: int, seed: int, requests: int | None, documents: bool) -> DemoStats:
     rng = random.Random(seed)
     people = _People(rng)
-    ctx = open_context(Path(path), OPERATOR)
     with ctx.db.unit_of_work(OPERATOR) as session:
         if repo.first_estate(session) is not None:
-            from butler_desk.domain.errors import BadInput
-
             raise BadInput(f"数据库 {path} 已有数据，演示小区只能生成到新的数据库文件")
         repo.bulk_insert(session, Estate, [dict(id=1, **data.ESTATE)])
         repo.bulk_insert(session, Staff, [dict(name=n, role=r, active=True) for n, r in data.STAFF])
@@ -156,7 +230,6 @@ def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127, reque
         add_demo_requests(ctx, count=requests, seed=seed)
         if documents:
             add_demo_documents(ctx, seed=seed)
-    ctx.db.dispose()
     return DemoStats(n_clusters, len(buildings), len(unit_rows), len(party_rows), by_status)
 
 

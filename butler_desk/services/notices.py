@@ -3,8 +3,9 @@ order, the sign-off sheet, and the batch recorded in the document register."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from butler_desk.services.context import AppContext
 from butler_desk.services.documents import local_today, record_batch, signoff_rows
 from butler_desk.services.printing import IsCancelled, PrintService, Progress, guarded
 from butler_desk.services.recipients import HouseholdList, Selection, company_info, resolve
+from butler_desk.storage import repositories_documents as docs_repo
+from butler_desk.storage.files import Journal, StagedFiles, recover
 
 _MIN_NAME = 2  # one-character "names" would match ordinary words of a notice
 
@@ -140,13 +143,6 @@ def template_info(spec: NoticeTemplate) -> TemplateInfo:
     return TemplateInfo(spec.id, spec.title, kind, audience_for(kind), fields)
 
 
-def _stamp(path: Path) -> int | None:
-    try:
-        return path.stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
-
-
 def _merge(*results: RenderResult) -> dict[str, list[str]]:
     merged: dict[str, list[str]] = {}
     for result in results:
@@ -192,6 +188,25 @@ class NoticeService:
         with self.ctx.db.reading() as session:
             return resolve(session, selection, kind, hand_method=hand_method)
 
+    def recover(self, files: BatchFiles) -> list[Path]:
+        """Finish or undo what a killed batch left in the folders of ``files``; returns what was touched.
+
+        A batch whose register record was committed gets its last renames done; one that
+        was not has its temporary files removed (see storage.files). Runs before every batch.
+        """
+        folders = [p.parent for p in files.paths()]
+
+        def committed(journal: Journal) -> bool:
+            with self.ctx.db.reading() as session:
+                doc = docs_repo.document(session, journal.record_id) if journal.record_id is not None else None
+                if doc is None:
+                    return False
+                recorded = set(json.loads(doc.files or "{}").values())
+            # Names, not whole paths: the register keeps them as the butler typed them (maybe relative).
+            return {Path(p).name for p in recorded} == {target.name for _, target in journal.pairs}
+
+        return recover(folders, committed, part_stems=[p.stem for p in files.paths()])
+
     def issue(self, template_id: str, values: Mapping[str, Any], selection: Selection,
               out_dir: Path | str | None = None, envelope_options: EnvelopeOptions | None = None,
               strict: bool = False, *, files: BatchFiles | None = None, issued_on: date | None = None,
@@ -201,7 +216,11 @@ class NoticeService:
 
         Everything is checked before the first file is written (values, selection, postcodes;
         with ``strict``, every character); a failure or a cancel (``exchange.Cancelled``)
-        removes the files of this batch and records nothing.
+        removes the files of this batch and records nothing. The four PDFs are written under
+        hidden temporary names in their folders and synced; the register's commit is the one
+        moment the batch happens; the renames follow. A kill before the commit leaves the old
+        state (its temporaries are removed at the next batch into the folder); a kill after it
+        leaves the new state, whose remaining renames that next batch finishes.
         """
         spec = load_notice(template_id)
         checked = check_values(spec, values)
@@ -232,31 +251,58 @@ class NoticeService:
                 raise BadInput(describe_missing(missing))
         total = 2 * len(people) + 2
         step = guarded(progress, is_cancelled, total=total)
-        before = {p: _stamp(p) for p in files.paths()}
         try:
-            notice = render_notice(spec, checked, company, files.notice, issued_on=day, strict=strict, fonts=fonts)
+            self.recover(files)
+            staged = StagedFiles(files.as_dict())
+        except OSError as exc:
+            folder = files.notice.parent
+            raise BadInput(f"无法在“{folder}”中保存文件（{exc.strerror}）：请换一个保存位置。", field="out") from exc
+        committed = False
+        try:
+            notice = render_notice(spec, checked, company, staged.path("notice"), issued_on=day, strict=strict,
+                                   fonts=fonts)
             if step is not None:
                 step(1, 1)
-            letters = render_letters(spec, checked, people, company, files.letters, envelopes_out=files.envelopes,
-                                     envelope=options, issued_on=day, strict=strict, fonts=fonts,
+            letters = render_letters(spec, checked, people, company, staged.path("letters"),
+                                     envelopes_out=staged.path("envelopes"), envelope=options, issued_on=day,
+                                     strict=strict, fonts=fonts,
                                      progress=guarded(progress, is_cancelled, offset=1, total=total))
             assert letters.envelopes is not None
-            signoff = render_form("sign-off-sheet", files.signoff, company=company,
+            signoff = render_form("sign-off-sheet", staged.path("signoff"), company=company,
                                   records=signoff_rows(households.households, spec.title),
                                   header={"document": spec.title, "issued_on": day, "issuer": self.ctx.operator},
                                   strict=strict, fonts=fonts)
             if is_cancelled is not None and is_cancelled():
                 raise Cancelled()
+            # The register's commit decides: before it, the batch never happened (the staged
+            # files go); after it, it did, and a kill before the renames are done is finished
+            # by ``recover`` at the next batch into this folder.
             with self.ctx.db.unit_of_work(self.ctx.operator) as session:
                 document_id = record_batch(session, kind, spec.title, households.households,
                                            operator=self.ctx.operator, template_id=spec.id, issued_on=day,
                                            files=files.as_dict(), values=checked, scope=households.scope)
+                staged.record(document_id)
+            committed = True
+            staged.publish()
+        except OSError as exc:
+            if not committed:
+                staged.discard()
+                raise
+            # Recorded, but a rename failed (a PDF open in a viewer on Windows): the next batch
+            # into the folder finishes it, as after a kill.
+            staged.keep_for_recovery()
+            name = Path(exc.filename2 or exc.filename or files.notice).name
+            raise BadInput(f"这批通知已登记（发放记录 {document_id}），但文件“{name}”未能保存（{exc.strerror}）："
+                           "请关闭正在打开它的程序；下次向这个文件夹发通知时会自动补齐。", field="out") from exc
         except BaseException:
-            for path, stamp in before.items():
-                if _stamp(path) != stamp:  # written by this batch: a batch is all four files or none
-                    path.unlink(missing_ok=True)
+            if committed:
+                staged.keep_for_recovery()
+            else:
+                staged.discard()
             raise
         if progress is not None:
             progress(total, total)
-        results = (notice, letters.letters, letters.envelopes, signoff)
+        results = tuple(replace(r, path=files.as_dict()[key]) for key, r in
+                        zip(("notice", "letters", "envelopes", "signoff"),
+                            (notice, letters.letters, letters.envelopes, signoff), strict=True))
         return NoticeBatch(document_id, spec.id, kind, spec.title, households, *results, missing_chars=_merge(*results))

@@ -223,3 +223,26 @@ def test_a_selection_of_only_empty_unsold_units_is_refused(notices, estate, out)
     with pytest.raises(BadInput) as info:
         notices.issue("water-outage", WATER, Selection(units=("5-1-301",)), out)
     assert "5栋1单元301" in info.value.message
+
+
+def test_a_batch_leaves_exactly_its_four_pdfs_and_no_temporary_file(notices, estate, out):
+    batch = notices.issue("water-outage", WATER, Selection(buildings=("3",)), out, issued_on=ISSUED)
+    assert sorted(out.iterdir()) == sorted(batch.files.values())
+
+
+def test_GIVEN_a_rename_fails_after_the_record_WHEN_the_next_batch_starts_THEN_the_first_is_completed(
+        ctx, notices, estate, out):
+    files = BatchFiles.beside(out / "停水.pdf")
+    files.signoff.mkdir()  # a folder where the sign-off sheet should go: its rename fails
+    with pytest.raises(BadInput) as info:
+        notices.issue("water-outage", WATER, Selection(buildings=("3",)), files=files, issued_on=ISSUED)
+    assert "已登记" in info.value.message and "停水-签收单.pdf" in info.value.message
+    [recorded] = DocumentService(ctx).batches()
+    assert not files.signoff.is_file()
+
+    files.signoff.rmdir()
+    second = notices.issue("water-outage", WATER, Selection(buildings=("3",)), out, issued_on=ISSUED)
+    assert "文件签收单" in flat_text(files.signoff)  # finished before the second batch began
+    assert page_count(files.letters) == len(second.households.households)
+    assert sorted(out.iterdir()) == sorted([*files.paths(), *second.files.values()])
+    assert recorded.document_id != second.document_id
