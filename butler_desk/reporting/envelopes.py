@@ -140,11 +140,20 @@ class EnvelopeWriter:
             return recipient.address.strip()
         return f"{self.sender.estate}{recipient.room}"  # hand delivery inside the estate
 
-    def address_lines(self, recipient: Recipient, size: float, width: float) -> tuple[float, tuple[Line, ...]]:
-        """The address in at most two lines, shrinking the type; three at the smallest size, never more."""
+    def address_lines(self, recipient: Recipient, size: float, width: float,
+                      narrow: float) -> tuple[float, tuple[Line, ...]]:
+        """The address on its rule: one line, shrinking the type down to 9 pt; else two (three at 8 pt).
+
+        Lines stack upwards so the last one sits on the rule (pre-printed envelopes have it
+        printed); lines above the rule reach the stamp box's height, so they are wrapped to
+        ``narrow``, the width left of the stamp box.
+        """
         address = self.address_for(recipient)
+        for candidate in (size, size * 0.9, size * 0.8, 9.0):
+            if self.pen.width(address, candidate) <= width:
+                return candidate, (Line(address, True),)
         for candidate in (size, size * 0.9, size * 0.8, 9.0, 8.0):
-            lines = self.pen.wrap(address, candidate, width)
+            lines = self.pen.wrap(address, candidate, narrow)
             if len(lines) <= 2:
                 return candidate, lines
         if len(lines) > 3:
@@ -166,15 +175,19 @@ class EnvelopeWriter:
             pen.draw(c, (x + w / 2) * mm, self.y(top + h / 2 + 2.2), digit, 16, align="center")
         left, right = geo.left * mm, geo.right * mm
         label_size, text_size, name_size = 10 * k, 12 * k, 16 * k
-        indent = pen.width("收件人：", label_size) + 2 if full else 0.0
+        # The labels stand at 25 mm whether we print them or the envelope has them pre-printed:
+        # the text starts after the widest label in both modes.
+        indent = pen.width("收件人：", label_size) + 2
         if full:
             pen.draw(c, left, self.y(geo.address_baseline), "地址：", label_size)
             pen.draw(c, left, self.y(geo.name_baseline), "收件人：", label_size)
             pen.draw(c, left, self.y(geo.phone_baseline), "电话(选填)：", label_size)
         avail = right - left - indent
-        size, lines = self.address_lines(recipient, text_size, avail)
+        narrow = min(right, (geo.stamp[0] - 3) * mm) - left - indent
+        size, lines = self.address_lines(recipient, text_size, avail, narrow)
         for n, line in enumerate(lines):
-            pen.draw(c, left + indent, self.y(geo.address_baseline) - n * size * 1.25, line.text, size)
+            above = len(lines) - 1 - n
+            pen.draw(c, left + indent, self.y(geo.address_baseline) + above * size * 1.2, line.text, size)
         name = recipient.name.strip() or f"{recipient.room}业主"
         name_line = f"{name}　收"
         name_size = pen.fit_size(name_line, name_size, avail, 10)
