@@ -82,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=int, help="天数（默认按设置，14 天）")
     p.add_argument("--today", help="按哪一天计算（默认今天）")
     p.add_argument("--out", help="同时打印《逾期未领文件清单》到此 PDF")
-    p.add_argument("--strict", action="store_true", help="有无法打印的字时拒绝打印")
+    _glyph_args(p)
     _db_arg(p)
     p.set_defaults(handler=cmd_uncollected)
 
@@ -119,6 +119,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 # -- arguments ---------------------------------------------------------------------------
 
 
+def _glyph_args(p: argparse.ArgumentParser) -> None:
+    # Refusing is the default: a name printed with a blank gap goes out unnoticed (exit 3 instead).
+    p.add_argument("--strict", action="store_true", default=True,
+                   help="有无法打印的字（生僻字）时拒绝打印（默认即如此，保留以兼容旧脚本）")
+    p.add_argument("--allow-missing-glyphs", dest="strict", action="store_false",
+                   help="有无法打印的字时仍然打印（该字处留空，打印后手写补上）")
+
+
 def _db_arg(p: argparse.ArgumentParser) -> None:
     # SUPPRESS: without it the subcommand's default None would hide a top-level --db.
     p.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件路径")
@@ -126,7 +134,7 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
 
 def _common_out(p: argparse.ArgumentParser, *, required: bool = True) -> None:
     p.add_argument("--out", required=required, help="输出的 PDF 文件")
-    p.add_argument("--strict", action="store_true", help="有无法打印的字（生僻字）时拒绝打印，而不只是警告")
+    _glyph_args(p)
     _db_arg(p)
 
 

@@ -105,16 +105,20 @@ def test_a_notice_for_a_building_prints_four_files_in_one_order_and_is_recorded(
     assert not any(row.addressee in board for row in rows)
 
 
-def test_a_rare_character_warns_on_stderr_and_strict_refuses(demo, db_path, tmp_path, capsys):
+def test_a_rare_character_is_refused_by_default_naming_the_field_and_printed_only_when_allowed(
+        demo, db_path, tmp_path, capsys):
     if not missing_glyphs([RARE]):
         pytest.skip(f"a font on this machine prints {RARE}")
     args = [*demo, "print", "notice", "water-outage", "--units", "9-1-101", *WATER]
-    assert run([*args, "--strict", "--out", str(tmp_path / "strict.pdf")]) == EXIT_BAD_DATA
-    assert RARE in capsys.readouterr().err
-    assert not (tmp_path / "strict.pdf").exists() and _register(db_path) == []
-    assert run([*args, "--out", str(tmp_path / "ok.pdf")]) == EXIT_OK
+    assert run([*args, "--out", str(tmp_path / "refused.pdf")]) == EXIT_BAD_DATA
     err = capsys.readouterr().err
-    assert "警告" in err and f"王{RARE}" in err
+    assert f"“{RARE}”（U+{ord(RARE):04X}，收件人“王{RARE}”）" in err and "--allow-missing-glyphs" in err
+    assert not (tmp_path / "refused.pdf").exists() and _register(db_path) == []
+    assert run([*args, "--strict", "--out", str(tmp_path / "strict.pdf")]) == EXIT_BAD_DATA  # the old spelling
+    capsys.readouterr()
+    assert run([*args, "--allow-missing-glyphs", "--out", str(tmp_path / "ok.pdf")]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "警告" in err and f"王{RARE}" in err and (tmp_path / "ok.pdf").exists()
 
 
 def test_no_selection_is_refused_with_exit_3(demo, tmp_path, capsys):
@@ -125,7 +129,7 @@ def test_no_selection_is_refused_with_exit_3(demo, tmp_path, capsys):
 def test_envelopes_take_size_mode_and_offset_from_the_command_line(demo, tmp_path):
     out = tmp_path / "env.pdf"
     code = run([*demo, "print", "envelopes", "--units", "9-1-101,1栋1单元101", "--size", "C5", "--preprinted",
-                "--offset", "1,2", "--out", str(out)])
+                "--offset", "1,2", "--allow-missing-glyphs", "--out", str(out)])
     assert code == EXIT_OK
     pages = PdfReader(str(out)).pages
     assert len(pages) == 2

@@ -109,6 +109,11 @@ def check_postcode(code: str, who: str) -> str:
     return code
 
 
+def envelope_texts(people: Iterable[Recipient]) -> list[tuple[str, str]]:
+    """What an envelope prints of each person, labelled for the missing-glyph message."""
+    return [pair for p in people for pair in (("收件人", p.name), ("地址", p.address), ("房号", p.room))]
+
+
 def check_recipients(recipients: Iterable[Recipient | Mapping[str, object]], *, postcodes: bool) -> list[Recipient]:
     """The batch as Recipients; refuses an empty batch and (for envelopes) malformed postcodes."""
     people = [Recipient.coerce(r) for r in recipients]
@@ -246,7 +251,7 @@ def render_envelopes(recipients: Iterable[Recipient | Mapping[str, object]], sen
     """
     people = check_recipients(recipients, postcodes=True)
     fontset = resolve_fonts(fonts)
-    missing = check_inputs([t for p in people for t in (p.name, p.address, p.room)], fontset, strict)
+    missing = check_inputs(envelope_texts(people), fontset, strict)
     pen = Pen(fontset)
     writer = EnvelopeWriter(pen, CompanyInfo.coerce(sender), options)
     with pdf_canvas(out, writer.page_size, pen, title="信封", strict=strict) as c:

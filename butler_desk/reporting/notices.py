@@ -27,10 +27,16 @@ from butler_desk.reporting.document import (
     fill_placeholders,
     merge_missing,
     pdf_canvas,
+    labelled_strings,
     resolve_fonts,
-    strings_in,
 )
-from butler_desk.reporting.envelopes import DEFAULT_OPTIONS, EnvelopeOptions, EnvelopeWriter, check_recipients
+from butler_desk.reporting.envelopes import (
+    DEFAULT_OPTIONS,
+    EnvelopeOptions,
+    EnvelopeWriter,
+    check_recipients,
+    envelope_texts,
+)
 from butler_desk.reporting.fonts import FontSet, missing_glyphs
 from butler_desk.reporting.formblocks import build_table
 from butler_desk.reporting.formspec import TableBlock
@@ -83,7 +89,7 @@ def render_notice(template: NoticeTemplate | str, values: Mapping[str, Any],
     spec = template if isinstance(template, NoticeTemplate) else load_notice(template)
     checked = check_values(spec, values)
     fontset = resolve_fonts(fonts)
-    missing = check_inputs(strings_in(dict(values)), fontset, strict)
+    missing = check_inputs(value_texts(spec, values), fontset, strict)
     pen = Pen(fontset)
     composer = _Composer(pen, spec, checked, CompanyInfo.coerce(company), issued_on, BOARD)
     pages = _paginate(composer.head() + [composer.salutation(spec.board_salutation)] + composer.body())
@@ -115,8 +121,8 @@ def render_letters(template: NoticeTemplate | str, values: Mapping[str, Any],
     if envelopes_out is not None:
         envelope = envelope.checked()
     fontset = resolve_fonts(fonts)
-    on_envelope = [t for p in people for t in (p.name, p.room, p.address)]
-    missing = check_inputs([*strings_in(dict(values)), *on_envelope], fontset, strict)
+    on_envelope = envelope_texts(people)
+    missing = check_inputs([*value_texts(spec, values), *on_envelope], fontset, strict)
     pen = Pen(fontset)
     composer = _Composer(pen, spec, checked, info, issued_on, LETTER)
     head, body = composer.head(), composer.body()
@@ -144,6 +150,11 @@ def render_letters(template: NoticeTemplate | str, values: Mapping[str, Any],
     envelopes = RenderResult(Path(envelopes_out), len(people),
                              merge_missing(missing_glyphs(on_envelope, fontset), env_pen.missing))
     return LetterBatch(letters, envelopes)
+
+
+def value_texts(spec: NoticeTemplate, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The values typed for ``spec``, each labelled with its field (names it in the missing-glyph message)."""
+    return list(labelled_strings(dict(values), {f.key: f.label for f in spec.fields}))
 
 
 class _Composer:

@@ -26,6 +26,9 @@ from butler_desk.reporting import (
     render_notice,
 )
 from butler_desk.reporting.document import strings_in
+from butler_desk.reporting.envelopes import envelope_texts
+from butler_desk.reporting.fonts import refuse_missing
+from butler_desk.reporting.notices import value_texts
 from butler_desk.services.context import AppContext
 from butler_desk.services.documents import local_today, record_batch, signoff_rows
 from butler_desk.services.printing import IsCancelled, PrintService, Progress, guarded
@@ -225,11 +228,9 @@ class NoticeService:
         options = (envelope_options or printing.envelope_options(printer)).checked()
         people = [h.recipient() for h in households.households]
         if strict:
-            texts = [*strings_in(dict(values)), *(t for h in households.households
-                                                  for t in (h.addressee, h.room, h.envelope_address))]
-            missing = missing_glyphs(texts, fonts)
+            missing = missing_glyphs([*value_texts(spec, values), *envelope_texts(people)], fonts)
             if missing:
-                raise BadInput(describe_missing(missing))
+                raise refuse_missing(missing)
         total = 2 * len(people) + 2
         step = guarded(progress, is_cancelled, total=total)
         before = {p: _stamp(p) for p in files.paths()}

@@ -126,7 +126,7 @@ def test_the_batch_is_recorded_with_one_copy_per_household_and_its_method(ctx, n
 def test_a_name_with_a_rare_character_is_warned_about(notices, estate, out, rare_char):
     batch = notices.issue("water-outage", WATER, Selection(buildings=("10",)), out, issued_on=ISSUED)
     assert rare_char in batch.missing_chars
-    assert f"王{rare_char}" in batch.missing_chars[rare_char]
+    assert f"收件人“王{rare_char}”" in batch.missing_chars[rare_char]  # named with its field
     assert "无法打印" in batch.warning and f"王{rare_char}" in batch.warning
 
 
