@@ -28,11 +28,12 @@ from butler_desk.reporting import (
 from butler_desk.reporting.document import strings_in
 from butler_desk.reporting.envelopes import envelope_texts
 from butler_desk.reporting.fonts import refuse_missing
+from butler_desk.reporting.noticespec import with_defaults
 from butler_desk.reporting.notices import value_texts
 from butler_desk.services.context import AppContext
 from butler_desk.services.documents import local_today, record_batch, signoff_rows
 from butler_desk.services.printing import IsCancelled, PrintService, Progress, guarded
-from butler_desk.services.recipients import HouseholdList, Selection, company_info, resolve
+from butler_desk.services.recipients import HouseholdList, Selection, company_info, estate_placeholders, resolve
 
 _MIN_NAME = 2  # one-character "names" would match ordinary words of a notice
 
@@ -207,6 +208,7 @@ class NoticeService:
         removes the files of this batch and records nothing.
         """
         spec = load_notice(template_id)
+        values = with_defaults(spec, values, estate_placeholders(self.ctx))  # 咨询电话 ← 小区信息's 服务电话
         checked = check_values(spec, values)
         kind = kind_of_template(spec.id)
         day = issued_on or local_today()

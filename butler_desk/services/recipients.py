@@ -138,6 +138,14 @@ def company_info(session: Session) -> CompanyInfo:
                        address=estate.address, postcode=estate.postcode)
 
 
+def estate_placeholders(ctx: AppContext) -> dict[str, str]:
+    """{company}, {service_phone}… from 小区信息, for the defaults of notice fields; {} before it is filled."""
+    with ctx.db.reading() as session:
+        if repo.first_estate(session) is None:
+            return {}
+        return company_info(session).placeholders()
+
+
 def _building_code(text: str) -> str:
     value = _BUILDING_SUFFIX.sub("", clean_text(text).replace(" ", "")).upper()
     return value.lstrip("0") or value

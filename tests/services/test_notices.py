@@ -223,3 +223,22 @@ def test_a_selection_of_only_empty_unsold_units_is_refused(notices, estate, out)
     with pytest.raises(BadInput) as info:
         notices.issue("water-outage", WATER, Selection(units=("5-1-301",)), out)
     assert "5栋1单元301" in info.value.message
+
+
+def test_the_contact_phone_defaults_to_the_estates_service_phone_and_the_gas_notice_names_its_hotline(
+        notices, estate, out):
+    gas = {"gas_company": "深圳燃气", "gas_hotline": "0755-83000000", "start": "2026-12-01 09:00",
+           "end": "2026-12-01 17:00", "area": "3栋", "reason": "管道改造"}  # no 咨询电话 typed
+
+    batch = notices.issue("gas-outage", gas, Selection(buildings=("3",)), out, issued_on=ISSUED)
+
+    text = flat_text(batch.notice.path)
+    assert "拨打燃气抢修电话0755-83000000" in text
+    assert "0755-28881234" in text  # 小区信息 → 服务电话
+    typed = notices.issue("gas-outage", {**gas, "contact_phone": "0755-11112222"}, Selection(buildings=("3",)),
+                          out, issued_on=ISSUED)
+    assert "0755-11112222" in flat_text(typed.notice.path)
+    with pytest.raises(BadInput) as caught:
+        notices.issue("gas-outage", {k: v for k, v in gas.items() if k != "gas_hotline"},
+                      Selection(buildings=("3",)), out, issued_on=ISSUED)
+    assert caught.value.field == "gas_hotline" and "燃气抢修电话" in caught.value.message
