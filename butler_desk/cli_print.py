@@ -72,6 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--preprinted", action="store_true", help="套打公司信封：只打印文字和邮编数字")
     mode.add_argument("--full", action="store_true", help="完整打印：邮编框、贴邮票处和标签一并打印")
     p.add_argument("--offset", metavar="DX,DY", help="打印偏移（毫米，向右、向下为正），如 1.5,-2")
+    p.add_argument("--salutation", choices=["name", "room"],
+                   help="信件称呼：name 尊敬的陈明博先生/女士（默认），room 尊敬的 3-2-1101 业主")
     _db_arg(p)
     p.set_defaults(handler=cmd_setup)
 
@@ -382,7 +384,17 @@ def cmd_setup(args: argparse.Namespace) -> int:
         dx, dy = options.offset_mm
         print(f"信封（{name}）：{options.size}，{MODE_LABELS[options.mode]}，偏移 dx={dx:+g} dy={dy:+g} 毫米")
     print(f"未领取提醒：{service.uncollected_days()} 天")
+    _salutation_setup(args)
     return EXIT_OK
+
+
+def _salutation_setup(args: argparse.Namespace) -> None:
+    from butler_desk.domain.documents import SALUTATION_STYLES
+    from butler_desk.services.recipients import RecipientService
+
+    service = RecipientService(_context(args))
+    style = service.set_salutation_style(args.salutation) if args.salutation else service.salutation_style()
+    print(f"信件称呼：{SALUTATION_STYLES[style]}")
 
 
 # -- documents ---------------------------------------------------------------------------

@@ -244,3 +244,10 @@ def test_the_register_prints_the_period_it_covers(demo, repair, tmp_path):
     layout = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True).stdout
     assert f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}" in layout
     assert "卫生间下水道堵塞" in flat_text(out)
+
+
+def test_setup_chooses_how_letters_greet(demo, capsys):
+    assert run([*demo, "print", "setup"]) == EXIT_OK
+    assert "信件称呼：按姓名：尊敬的陈明博先生/女士" in capsys.readouterr().out
+    assert run([*demo, "print", "setup", "--salutation", "room"]) == EXIT_OK
+    assert "信件称呼：按房号" in capsys.readouterr().out

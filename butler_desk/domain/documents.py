@@ -196,9 +196,19 @@ def plan_delivery(status: UnitStatus, occupants: Sequence[Occupant], kind: Docum
                     f"{addressee.name}不在本小区居住且没有通讯地址：请补录地址，或放服务中心待领")
 
 
-def salutation_for(addressee: Occupant) -> str:
-    """How the letter greets them: owners as 业主, tenants and family as 住户 (gender never guessed)."""
-    return f"{addressee.name}{'业主' if addressee.role is PartyRole.OWNER else '住户'}"
+SALUTATION_STYLES = {"name": "按姓名：尊敬的陈明博先生/女士", "room": "按房号：尊敬的 3-2-1101 业主"}
+
+
+def salutation_for(addressee: Occupant, style: str = "name", room: str = "") -> str:
+    """Whom a letter greets, as a property office writes it (what follows 尊敬的).
+
+    ``name``: 陈明博先生/女士, the standard neutral form, since the gender is never guessed;
+    ``room``: 3-2-1101 业主 (or 住户 for a tenant or family member), for offices that write
+    to the flat rather than the person.
+    """
+    if style == "room" and room:
+        return f"{room} {'业主' if addressee.role is PartyRole.OWNER else '住户'}"
+    return f"{addressee.name}先生/女士"
 
 
 def collect_by(sent_on: date, days: int = UNCOLLECTED_DAYS) -> date:

@@ -20,8 +20,9 @@ from butler_desk.reporting.values import format_date_cn, format_datetime_cn, pla
 
 KIND = "通知模板文件"
 NOTICE_FIELD_TYPES = ("text", "multiline", "date", "datetime", "time", "money", "number", "choice", "table")
+# {you}: "各位业主、住户" on the board notice, "您" in a letter to one household.
 BUILT_IN = ("company", "estate", "service_centre", "service_phone", "company_address", "company_postcode",
-            "date", "title")
+            "date", "title", "you")
 _KEY = re.compile(r"[a-z_][a-z0-9_]*")
 
 

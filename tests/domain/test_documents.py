@@ -103,9 +103,11 @@ def test_a_unit_with_nobody_on_record_gets_no_letter():
     assert plan_delivery(UnitStatus.VACANT, [], DocumentKind.WATER_OUTAGE) is None
 
 
-def test_tenants_are_greeted_as_residents_and_owners_as_owners():
-    assert salutation_for(TENANT) == "王五住户"
-    assert salutation_for(OWNER) == "张三业主"
+def test_letters_greet_by_name_as_sir_or_madam_or_by_room_per_setting():
+    assert salutation_for(TENANT) == "王五先生/女士"  # the gender is never guessed
+    assert salutation_for(OWNER) == "张三先生/女士"
+    assert salutation_for(OWNER, "room", "3-2-1101") == "3-2-1101 业主"
+    assert salutation_for(TENANT, "room", "3-2-1101") == "3-2-1101 住户"
 
 
 def test_GIVEN_a_copy_handed_out_on_2_november_THEN_it_is_uncollected_from_16_november():

@@ -113,9 +113,9 @@ def test_a_template_with_an_undeclared_placeholder_names_file_and_key(tmp_path):
 
 
 def test_addressee_uses_the_name_given_and_never_guesses_gender():
-    assert Recipient(name="张三").addressee() == "张三业主"
+    assert Recipient(name="张三").addressee() == "张三先生/女士"
     assert Recipient(name="王芳女士").addressee() == "王芳女士"
-    assert Recipient(room="6栋1单元101").addressee() == "6栋1单元101业主"
+    assert Recipient(room="6栋1单元101").addressee() == "6栋1单元101 业主"
     assert Recipient(name="张三", salutation="张总").addressee() == "张总"
 
 
@@ -128,7 +128,7 @@ def test_letters_and_envelopes_come_out_in_the_same_order(tmp_path, company):
     letter_pages, envelope_pages = pdfcheck.pages_text(letters), pdfcheck.pages_text(envelopes)
     assert batch.letters.pages == len(letter_pages) == 4
     assert batch.envelopes is not None and batch.envelopes.pages == len(envelope_pages) == 4
-    greetings = ["尊敬的张三业主：", "尊敬的李四业主：", "尊敬的6栋1单元101业主：", "尊敬的王芳女士："]
+    greetings = ["尊敬的张三先生/女士：", "尊敬的李四先生/女士：", "尊敬的6栋1单元101业主：", "尊敬的王芳女士："]
     for page, greeting, person, envelope in zip(letter_pages, greetings, PEOPLE, envelope_pages):
         assert greeting in page and f"房号：{person['room']}" in page
         assert "08:00至17:00" in page
