@@ -156,11 +156,35 @@ def test_the_complaint_record_has_every_field_of_the_printed_form(office):
         "signed": "已签字", "operator": "李晓红",
     }
     assert record["content"] == "楼上装修噪音扰民"
-    assert record["handling"].splitlines() == ["2026-11-16 09:10 到达现场", "2026-11-16 09:15 判定为有效（一般投诉）",
-                                               "2026-11-16 09:20 派单至安防部，责任人孙队长"]
-    assert (record["result"], record["feedback"], record["visit_opinion"]) == ("已劝告装修户", "已告知业主", "很及时")
+    assert record["handling"].splitlines() == [  # every step from contact to 确认已解决, with who did it
+        "2026-11-16 09:10 到达现场（李晓红）", "2026-11-16 09:15 判定为有效（一般投诉）（李晓红）",
+        "2026-11-16 09:20 派单至安防部，责任人孙队长（李晓红）", "2026-11-16 10:20 处理结果：已劝告装修户（李晓红）",
+        "2026-11-16 10:30 反馈业户：已告知业主（李晓红）", "2026-11-16 10:35 确认已解决（李晓红）"]
+    assert record["recorder"] == "李晓红"  # 记录人: who received it
+    assert record["plan"] == "派单至安防部，责任人孙队长"
+    assert record["responded"] == "2026-11-16 09:10（1小时内，按时）"
+    assert record["feedback_time"] == "2026-11-16 10:30（4小时内，按时）"
+    assert record["resolved_time"] == "2026-11-16 10:35（8小时内，按时）"
+    assert record["result"] == "已劝告装修户（2026-11-16 10:20，李晓红）"
+    assert (record["feedback"], record["visit_opinion"]) == ("已告知业主", "很及时")
     assert record["visited_at"] == "2026-11-17 10:35" and record["visitor"] == "李晓红"
     assert all(isinstance(value, str) for value in record.values())
+
+
+def test_the_printed_complaint_record_runs_to_the_resolution_and_leaves_room_for_the_departments_correction(
+        office, ctx, tmp_path):
+    from butler_desk.services.printing import PrintService
+
+    service, clock, home, owner = office
+    rid = _finished_complaint(service, clock, home, owner)
+
+    result = PrintService(ctx).print_request_form("complaint-record", rid, tmp_path / "complaint.pdf")
+
+    text = flat_text(result.path)
+    assert result.pages == 1
+    for seen in ("记录人李晓红", "反馈业户：已告知业主", "确认已解决", "派单至安防部，责任人孙队长", "2026-11-1610:30（4小时内，按时）",
+                 "责任部门整改及培训", "责任部门负责人：", "业主签字：", "处理方案"):
+        assert seen in text, seen
 
 
 def _reveals(ctx) -> list[tuple[str, str]]:
