@@ -127,7 +127,7 @@ def due_items(service: RequestService, today: date | datetime | None = None) -> 
 
 # What each limit's clock waits for, in a word (the register's 时限 column: "30分钟内到场").
 _LIMIT_ACTION = {
-    "urgent_repair_on_site": "到场", "complaint_contact": "到场/联系", "complaint_feedback": "反馈",
+    "urgent_repair_on_site": "到场", "complaint_contact": "联系", "complaint_feedback": "反馈",
     "response_feedback": "反馈", "general_complaint_resolved": "解决", "serious_complaint_resolved": "解决",
     "utility_fault_handled": "处理", "lighting_fault_repaired": "修复", "lighting_complex_repaired": "修复",
     "hotline_response": "响应",
@@ -155,12 +155,13 @@ def headline_limit(detail: RequestDetail) -> DeadlineView | None:
 
 
 def limit_text(detail: RequestDetail) -> str:
-    """The register's 时限 cell: "30分钟内到场 按时"."""
+    """The register's 时限 cell: "30分钟到场 按时" (the 内 of the title is dropped: a narrow column)."""
     deadline = headline_limit(detail)
     if deadline is None:
         return ""
     outcome = _outcome(deadline)
-    return f"{_span(deadline)}{_LIMIT_ACTION.get(deadline.key, '')}" + (f" {outcome}" if outcome else "")
+    span = _span(deadline).removesuffix("内")
+    return f"{span}{_LIMIT_ACTION.get(deadline.key, '')}" + (f" {outcome}" if outcome else "")
 
 
 def _timed(moment: datetime | None, deadline: DeadlineView | None) -> str:
@@ -255,7 +256,9 @@ def details_received(service: RequestService, first: date, last: date,
 def register_rows(service: RequestService, first: date, last: date) -> list[dict[str, str]]:
     """One dict per request received first..last (the 报事报修登记表), phones masked."""
     details, _rules, _estate = details_received(service, first, last)
-    return [{**paper_fields(d, d.phone_masked), "limit": limit_text(d)} for d in details]
+    # The compact room code (3-2-1201) keeps the room on one line of a narrow column.
+    return [{**paper_fields(d, d.phone_masked), "limit": limit_text(d), "room": d.unit_code or d.location,
+             "kind": "急修" if d.urgent and d.kind is RequestKind.REPAIR else d.kind.label} for d in details]
 
 
 def register_header(first: date, last: date, count: int) -> dict[str, str]:

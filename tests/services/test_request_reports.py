@@ -334,3 +334,20 @@ def test_statistics_of_a_period_count_what_was_received_and_closed_in_it(office)
     assert {x.key: (x.met, x.overdue) for x in stats.by_limit}["complaint_feedback"] == (1, 0)
     with pytest.raises(BadInput):
         service.stats(date(2026, 11, 18), date(2026, 11, 16))
+
+
+def test_the_registers_time_limit_is_the_one_that_applies_to_the_requests_kind_and_urgency(office):
+    service, clock, home, owner = office
+    lift = service.intake(IntakeInput(None, None, "8栋电梯", "报修", "电话", "电梯停在8楼不动，有人被困",
+                                      urgent=True, fault="电梯"))
+    _step(service, clock, lift, 20, "联系/到场", on_site=True)
+    tap = service.intake(IntakeInput(home, owner, "", "报修", "电话", "阳台水龙头滴水"))
+    complaint = _finished_complaint(service, clock, home, owner)
+
+    rows = {row["number"]: row for row in service.register_rows(date(2026, 11, 16), date(2026, 11, 16))}
+
+    assert rows["BX-2026-000001"]["limit"] == "30分钟到场 按时"  # a lift entrapment: 30 minutes, not 4 hours
+    assert rows["BX-2026-000002"]["limit"].startswith("4小时反馈")
+    assert rows["TS-2026-000001"]["limit"] == "1小时联系 按时"
+    assert rows["BX-2026-000001"]["kind"] == "急修" and rows["BX-2026-000002"]["room"] == "3-2-1201"
+    assert (lift, tap, complaint) == (1, 2, 3)
