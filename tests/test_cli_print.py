@@ -251,3 +251,38 @@ def test_setup_chooses_how_letters_greet(demo, capsys):
     assert "信件称呼：按姓名：尊敬的陈明博先生/女士" in capsys.readouterr().out
     assert run([*demo, "print", "setup", "--salutation", "room"]) == EXIT_OK
     assert "信件称呼：按房号" in capsys.readouterr().out
+
+
+def test_the_sign_off_sheet_names_the_operator_given_or_the_one_remembered_on_this_pc(demo, db_path, tmp_path,
+                                                                                     monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from butler_desk.cli import remembered_operator
+    from butler_desk.ui.settings import OPERATOR, ORGANIZATION_NAME
+
+    monkeypatch.delenv("BUTLER_DESK_OPERATOR", raising=False)
+    # QSettings as the GUI writes them (ui.app.configure_application's names), in this test's folder.
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    store = QSettings(ORGANIZATION_NAME, "butler-desk")
+    store.setValue(OPERATOR, "赵敏")
+    store.sync()
+    assert remembered_operator() == "赵敏"
+
+    given = tmp_path / "given.pdf"
+    assert run([*demo, "--operator", "李晓红", "print", "notice", "water-outage", "--buildings", "1", *WATER,
+                "--out", str(given)]) == EXIT_OK
+    remembered = tmp_path / "remembered.pdf"
+    assert run([*demo, "print", "notice", "water-outage", "--buildings", "1", *WATER,
+                "--out", str(remembered)]) == EXIT_OK
+
+    def issuer(path) -> str:
+        head = subprocess.run(["pdftotext", "-layout", "-l", "1", str(path), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        return next(line for line in head.splitlines() if "发放人" in line).split("发放人")[-1].strip()
+
+    assert issuer(tmp_path / "given-签收单.pdf") == "李晓红"
+    assert issuer(tmp_path / "remembered-签收单.pdf") == "赵敏"  # not "命令行"
+    assert {batch.operator for batch in _register(db_path)} == {"李晓红", "赵敏"}
+    store.remove(OPERATOR)
+    store.sync()
