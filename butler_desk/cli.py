@@ -53,7 +53,7 @@ def build_parser() -> ChineseArgumentParser:
     parser.add_argument("--version", action="version", version=f"butler-desk {__version__}")
     parser.add_argument("--db", help="数据库文件路径（默认在用户数据目录；也可用环境变量 BUTLER_DESK_DB）")
     parser.add_argument("--demo", action="store_true", help="打开演示小区（首次使用时自动生成）")
-    parser.add_argument("--operator", help="命令行操作人姓名（记入变更记录），默认“命令行”")
+    parser.add_argument("--operator", help="操作人姓名（记入变更记录、印在签收单上），默认为本机界面中选定的操作人")
     parser.add_argument("--verbose", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
 
@@ -80,7 +80,21 @@ def resolve_db(args: argparse.Namespace) -> Path:
 
 
 def operator_of(args: argparse.Namespace) -> str:
-    return args.operator or os.environ.get("BUTLER_DESK_OPERATOR") or "命令行"
+    """--operator, else BUTLER_DESK_OPERATOR, else the operator the desk app remembers on this PC."""
+    return args.operator or os.environ.get("BUTLER_DESK_OPERATOR") or remembered_operator() or "命令行"
+
+
+def remembered_operator() -> str:
+    """The name the GUI keeps in QSettings ("operator/name"), so a sign-off sheet printed from the command
+    line names the butler, not "命令行"; "" when none is remembered or Qt is unavailable."""
+    try:
+        from PySide6.QtCore import QSettings
+
+        from butler_desk.ui.settings import OPERATOR, ORGANIZATION_NAME
+    except ImportError:
+        return ""
+    # The names ui.app.configure_application gives the QApplication, which QSettings() uses in the GUI.
+    return str(QSettings(ORGANIZATION_NAME, "butler-desk").value(OPERATOR, "") or "").strip()
 
 
 def run(argv: list[str]) -> int:

@@ -73,6 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     mode.add_argument("--preprinted", action="store_true", help="套打公司信封：只打印文字和邮编数字")
     mode.add_argument("--full", action="store_true", help="完整打印：邮编框、贴邮票处和标签一并打印")
     p.add_argument("--offset", metavar="DX,DY", help="打印偏移（毫米，向右、向下为正），如 1.5,-2")
+    p.add_argument("--salutation", choices=["name", "room"],
+                   help="信件称呼：name 尊敬的陈明博先生/女士（默认），room 尊敬的 3-2-1101 业主")
     _db_arg(p)
     p.set_defaults(handler=cmd_setup)
 
@@ -83,7 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--days", type=int, help="天数（默认按设置，14 天）")
     p.add_argument("--today", help="按哪一天计算（默认今天）")
     p.add_argument("--out", help="同时打印《逾期未领文件清单》到此 PDF")
-    p.add_argument("--strict", action="store_true", help="有无法打印的字时拒绝打印")
+    _glyph_args(p)
     _db_arg(p)
     p.set_defaults(handler=cmd_uncollected)
 
@@ -120,6 +122,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 # -- arguments ---------------------------------------------------------------------------
 
 
+def _glyph_args(p: argparse.ArgumentParser) -> None:
+    # Refusing is the default: a name printed with a blank gap goes out unnoticed (exit 3 instead).
+    p.add_argument("--strict", action="store_true", default=True,
+                   help="有无法打印的字（生僻字）时拒绝打印（默认即如此，保留以兼容旧脚本）")
+    p.add_argument("--allow-missing-glyphs", dest="strict", action="store_false",
+                   help="有无法打印的字时仍然打印（该字处留空，打印后手写补上）")
+
+
 def _db_arg(p: argparse.ArgumentParser) -> None:
     # SUPPRESS: without it the subcommand's default None would hide a top-level --db.
     p.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件路径")
@@ -127,7 +137,7 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
 
 def _common_out(p: argparse.ArgumentParser, *, required: bool = True) -> None:
     p.add_argument("--out", required=required, help="输出的 PDF 文件")
-    p.add_argument("--strict", action="store_true", help="有无法打印的字（生僻字）时拒绝打印，而不只是警告")
+    _glyph_args(p)
     _db_arg(p)
 
 
@@ -375,7 +385,17 @@ def cmd_setup(args: argparse.Namespace) -> int:
         dx, dy = options.offset_mm
         print(f"信封（{name}）：{options.size}，{MODE_LABELS[options.mode]}，偏移 dx={dx:+g} dy={dy:+g} 毫米")
     print(f"未领取提醒：{service.uncollected_days()} 天")
+    _salutation_setup(args)
     return EXIT_OK
+
+
+def _salutation_setup(args: argparse.Namespace) -> None:
+    from butler_desk.domain.documents import SALUTATION_STYLES
+    from butler_desk.services.recipients import RecipientService
+
+    service = RecipientService(_context(args))
+    style = service.set_salutation_style(args.salutation) if args.salutation else service.salutation_style()
+    print(f"信件称呼：{SALUTATION_STYLES[style]}")
 
 
 # -- documents ---------------------------------------------------------------------------

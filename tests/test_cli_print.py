@@ -105,16 +105,20 @@ def test_a_notice_for_a_building_prints_four_files_in_one_order_and_is_recorded(
     assert not any(row.addressee in board for row in rows)
 
 
-def test_a_rare_character_warns_on_stderr_and_strict_refuses(demo, db_path, tmp_path, capsys):
+def test_a_rare_character_is_refused_by_default_naming_the_field_and_printed_only_when_allowed(
+        demo, db_path, tmp_path, capsys):
     if not missing_glyphs([RARE]):
         pytest.skip(f"a font on this machine prints {RARE}")
     args = [*demo, "print", "notice", "water-outage", "--units", "9-1-101", *WATER]
-    assert run([*args, "--strict", "--out", str(tmp_path / "strict.pdf")]) == EXIT_BAD_DATA
-    assert RARE in capsys.readouterr().err
-    assert not (tmp_path / "strict.pdf").exists() and _register(db_path) == []
-    assert run([*args, "--out", str(tmp_path / "ok.pdf")]) == EXIT_OK
+    assert run([*args, "--out", str(tmp_path / "refused.pdf")]) == EXIT_BAD_DATA
     err = capsys.readouterr().err
-    assert "警告" in err and f"王{RARE}" in err
+    assert f"“{RARE}”（U+{ord(RARE):04X}，收件人“王{RARE}”）" in err and "--allow-missing-glyphs" in err
+    assert not (tmp_path / "refused.pdf").exists() and _register(db_path) == []
+    assert run([*args, "--strict", "--out", str(tmp_path / "strict.pdf")]) == EXIT_BAD_DATA  # the old spelling
+    capsys.readouterr()
+    assert run([*args, "--allow-missing-glyphs", "--out", str(tmp_path / "ok.pdf")]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "警告" in err and f"王{RARE}" in err and (tmp_path / "ok.pdf").exists()
 
 
 def test_no_selection_is_refused_with_exit_3(demo, tmp_path, capsys):
@@ -125,7 +129,7 @@ def test_no_selection_is_refused_with_exit_3(demo, tmp_path, capsys):
 def test_envelopes_take_size_mode_and_offset_from_the_command_line(demo, tmp_path):
     out = tmp_path / "env.pdf"
     code = run([*demo, "print", "envelopes", "--units", "9-1-101,1栋1单元101", "--size", "C5", "--preprinted",
-                "--offset", "1,2", "--out", str(out)])
+                "--offset", "1,2", "--allow-missing-glyphs", "--out", str(out)])
     assert code == EXIT_OK
     pages = PdfReader(str(out)).pages
     assert len(pages) == 2
@@ -240,3 +244,45 @@ def test_the_register_prints_the_period_it_covers(demo, repair, tmp_path):
     layout = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True).stdout
     assert f"{first:%Y-%m-%d} 至 {last:%Y-%m-%d}" in layout
     assert "卫生间下水道堵塞" in flat_text(out)
+
+
+def test_setup_chooses_how_letters_greet(demo, capsys):
+    assert run([*demo, "print", "setup"]) == EXIT_OK
+    assert "信件称呼：按姓名：尊敬的陈明博先生/女士" in capsys.readouterr().out
+    assert run([*demo, "print", "setup", "--salutation", "room"]) == EXIT_OK
+    assert "信件称呼：按房号" in capsys.readouterr().out
+
+
+def test_the_sign_off_sheet_names_the_operator_given_or_the_one_remembered_on_this_pc(demo, db_path, tmp_path,
+                                                                                     monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    from butler_desk.cli import remembered_operator
+    from butler_desk.ui.settings import OPERATOR, ORGANIZATION_NAME
+
+    monkeypatch.delenv("BUTLER_DESK_OPERATOR", raising=False)
+    # QSettings as the GUI writes them (ui.app.configure_application's names), in this test's folder.
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    store = QSettings(ORGANIZATION_NAME, "butler-desk")
+    store.setValue(OPERATOR, "赵敏")
+    store.sync()
+    assert remembered_operator() == "赵敏"
+
+    given = tmp_path / "given.pdf"
+    assert run([*demo, "--operator", "李晓红", "print", "notice", "water-outage", "--buildings", "1", *WATER,
+                "--out", str(given)]) == EXIT_OK
+    remembered = tmp_path / "remembered.pdf"
+    assert run([*demo, "print", "notice", "water-outage", "--buildings", "1", *WATER,
+                "--out", str(remembered)]) == EXIT_OK
+
+    def issuer(path) -> str:
+        head = subprocess.run(["pdftotext", "-layout", "-l", "1", str(path), "-"], check=True, capture_output=True,
+                              text=True).stdout
+        return next(line for line in head.splitlines() if "发放人" in line).split("发放人")[-1].strip()
+
+    assert issuer(tmp_path / "given-签收单.pdf") == "李晓红"
+    assert issuer(tmp_path / "remembered-签收单.pdf") == "赵敏"  # not "命令行"
+    assert {batch.operator for batch in _register(db_path)} == {"李晓红", "赵敏"}
+    store.remove(OPERATOR)
+    store.sync()

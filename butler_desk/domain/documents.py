@@ -18,7 +18,8 @@ Decisions taken here (the services and the printed register rely on them):
   unit's residents are its tenants and their family. In an occupied unit, owners with a
   move-in date live there; when no owner has one, all owners are taken to (the status says
   someone lives there; the date was never recorded); family and tenants too.
-* **Delivery.** Key client → 管家亲送. Addressee lives there → by hand: 管家派送 for documents
+* **Delivery.** Key client → 管家亲送; one who lives elsewhere is met by appointment, and the
+  envelope carries their mailing address and postcode (posted mail always goes there). Addressee lives there → by hand: 管家派送 for documents
   naming amounts owed (statements, demands, lawyer's letters: not for a security guard's
   hands), 随安防派送 for notices. Addressee lives elsewhere with a mailing address → 邮寄;
   without one → 管家派送 with a note to record the address.
@@ -174,8 +175,17 @@ def plan_delivery(status: UnitStatus, occupants: Sequence[Occupant], kind: Docum
     lives_there = addressee in residents(status, occupants)
     by_hand = hand_method or default_hand_method(kind)
     if addressee.key_client:
-        note = "" if lives_there else "重点客户不在本小区居住：请约时间面交，或电话说明后邮寄"
-        return Delivery(addressee, lives_there, DeliveryMethod.IN_PERSON, "", "", note)
+        if lives_there:
+            return Delivery(addressee, True, DeliveryMethod.IN_PERSON, "", "")
+        # Handed over by appointment, or posted: either way the envelope carries the address they
+        # left, since a letter addressed to the empty flat reaches nobody.
+        address = addressee.mailing_address.strip()
+        note = "重点客户不在本小区居住：请约时间面交，或电话说明后按通讯地址邮寄"
+        if not address:
+            note += "（台账中没有通讯地址：请补录）"
+        elif not addressee.postcode.strip():
+            note += "（缺邮政编码：请补录后再寄）"
+        return Delivery(addressee, False, DeliveryMethod.IN_PERSON, address, addressee.postcode.strip(), note)
     if lives_there:
         return Delivery(addressee, True, by_hand, "", "")
     address = addressee.mailing_address.strip()
@@ -186,9 +196,19 @@ def plan_delivery(status: UnitStatus, occupants: Sequence[Occupant], kind: Docum
                     f"{addressee.name}不在本小区居住且没有通讯地址：请补录地址，或放服务中心待领")
 
 
-def salutation_for(addressee: Occupant) -> str:
-    """How the letter greets them: owners as 业主, tenants and family as 住户 (gender never guessed)."""
-    return f"{addressee.name}{'业主' if addressee.role is PartyRole.OWNER else '住户'}"
+SALUTATION_STYLES = {"name": "按姓名：尊敬的陈明博先生/女士", "room": "按房号：尊敬的 3-2-1101 业主"}
+
+
+def salutation_for(addressee: Occupant, style: str = "name", room: str = "") -> str:
+    """Whom a letter greets, as a property office writes it (what follows 尊敬的).
+
+    ``name``: 陈明博先生/女士, the standard neutral form, since the gender is never guessed;
+    ``room``: 3-2-1101 业主 (or 住户 for a tenant or family member), for offices that write
+    to the flat rather than the person.
+    """
+    if style == "room" and room:
+        return f"{room} {'业主' if addressee.role is PartyRole.OWNER else '住户'}"
+    return f"{addressee.name}先生/女士"
 
 
 def collect_by(sent_on: date, days: int = UNCOLLECTED_DAYS) -> date:

@@ -16,7 +16,14 @@ from reportlab.pdfgen.canvas import Canvas
 from butler_desk import __version__
 from butler_desk.domain.errors import BadInput
 from butler_desk.reporting.records import CompanyInfo, Recipient  # noqa: F401 - re-exported for the renderers
-from butler_desk.reporting.fonts import FontSet, describe_missing, get_fontset, missing_glyphs
+from butler_desk.reporting.fonts import (
+    FontSet,
+    Labelled,
+    describe_missing,
+    get_fontset,
+    missing_glyphs,
+    refuse_missing,
+)
 from butler_desk.reporting.text import Pen
 
 PAPER = {"A4": A4, "A5": A5}
@@ -49,11 +56,11 @@ def resolve_fonts(fonts: FontSet | None) -> FontSet:
     return fonts if fonts is not None else get_fontset()
 
 
-def check_inputs(texts: Iterable[str], fonts: FontSet, strict: bool) -> dict[str, list[str]]:
+def check_inputs(texts: Iterable[str | Labelled], fonts: FontSet, strict: bool) -> dict[str, list[str]]:
     """Characters of the caller's texts no font can print; in strict mode, refuse before drawing."""
     missing = missing_glyphs(texts, fonts)
     if strict and missing:
-        raise BadInput(describe_missing(missing))
+        raise refuse_missing(missing)
     return missing
 
 
@@ -80,6 +87,18 @@ def strings_in(value: object) -> Iterator[str]:
             yield from strings_in(getattr(value, f.name))
 
 
+def labelled_strings(value: object, labels: Mapping[str, str], label: str = "") -> Iterator[Labelled]:
+    """Every string inside a record with the Chinese label of the field holding it (the key when unknown)."""
+    if isinstance(value, str):
+        yield (label, value)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from labelled_strings(item, labels, labels.get(str(key), label or str(key)))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from labelled_strings(item, labels, label)
+
+
 @contextlib.contextmanager
 def pdf_canvas(out: str | os.PathLike[str], pagesize: tuple[float, float], pen: Pen, *, title: str,
                strict: bool = False) -> Iterator[Canvas]:
@@ -104,7 +123,7 @@ def pdf_canvas(out: str | os.PathLike[str], pagesize: tuple[float, float], pen: 
         c.setProducer("Butler Desk (reportlab)")
         yield c
         if strict and pen.missing:
-            raise BadInput(describe_missing(pen.missing))
+            raise refuse_missing(pen.missing)
         c.save()
         # mkstemp makes the file private (0600); a saved PDF should get the usual permissions.
         umask = os.umask(0)

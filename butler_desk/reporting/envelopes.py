@@ -109,6 +109,11 @@ def check_postcode(code: str, who: str) -> str:
     return code
 
 
+def envelope_texts(people: Iterable[Recipient]) -> list[tuple[str, str]]:
+    """What an envelope prints of each person, labelled for the missing-glyph message."""
+    return [pair for p in people for pair in (("收件人", p.name), ("地址", p.address), ("房号", p.room))]
+
+
 def check_recipients(recipients: Iterable[Recipient | Mapping[str, object]], *, postcodes: bool) -> list[Recipient]:
     """The batch as Recipients; refuses an empty batch and (for envelopes) malformed postcodes."""
     people = [Recipient.coerce(r) for r in recipients]
@@ -140,11 +145,20 @@ class EnvelopeWriter:
             return recipient.address.strip()
         return f"{self.sender.estate}{recipient.room}"  # hand delivery inside the estate
 
-    def address_lines(self, recipient: Recipient, size: float, width: float) -> tuple[float, tuple[Line, ...]]:
-        """The address in at most two lines, shrinking the type; three at the smallest size, never more."""
+    def address_lines(self, recipient: Recipient, size: float, width: float,
+                      narrow: float) -> tuple[float, tuple[Line, ...]]:
+        """The address on its rule: one line, shrinking the type down to 9 pt; else two (three at 8 pt).
+
+        Lines stack upwards so the last one sits on the rule (pre-printed envelopes have it
+        printed); lines above the rule reach the stamp box's height, so they are wrapped to
+        ``narrow``, the width left of the stamp box.
+        """
         address = self.address_for(recipient)
+        for candidate in (size, size * 0.9, size * 0.8, 9.0):
+            if self.pen.width(address, candidate) <= width:
+                return candidate, (Line(address, True),)
         for candidate in (size, size * 0.9, size * 0.8, 9.0, 8.0):
-            lines = self.pen.wrap(address, candidate, width)
+            lines = self.pen.wrap(address, candidate, narrow)
             if len(lines) <= 2:
                 return candidate, lines
         if len(lines) > 3:
@@ -166,15 +180,19 @@ class EnvelopeWriter:
             pen.draw(c, (x + w / 2) * mm, self.y(top + h / 2 + 2.2), digit, 16, align="center")
         left, right = geo.left * mm, geo.right * mm
         label_size, text_size, name_size = 10 * k, 12 * k, 16 * k
-        indent = pen.width("收件人：", label_size) + 2 if full else 0.0
+        # The labels stand at 25 mm whether we print them or the envelope has them pre-printed:
+        # the text starts after the widest label in both modes.
+        indent = pen.width("收件人：", label_size) + 2
         if full:
             pen.draw(c, left, self.y(geo.address_baseline), "地址：", label_size)
             pen.draw(c, left, self.y(geo.name_baseline), "收件人：", label_size)
             pen.draw(c, left, self.y(geo.phone_baseline), "电话(选填)：", label_size)
         avail = right - left - indent
-        size, lines = self.address_lines(recipient, text_size, avail)
+        narrow = min(right, (geo.stamp[0] - 3) * mm) - left - indent
+        size, lines = self.address_lines(recipient, text_size, avail, narrow)
         for n, line in enumerate(lines):
-            pen.draw(c, left + indent, self.y(geo.address_baseline) - n * size * 1.25, line.text, size)
+            above = len(lines) - 1 - n
+            pen.draw(c, left + indent, self.y(geo.address_baseline) + above * size * 1.2, line.text, size)
         name = recipient.name.strip() or f"{recipient.room}业主"
         name_line = f"{name}　收"
         name_size = pen.fit_size(name_line, name_size, avail, 10)
@@ -233,7 +251,7 @@ def render_envelopes(recipients: Iterable[Recipient | Mapping[str, object]], sen
     """
     people = check_recipients(recipients, postcodes=True)
     fontset = resolve_fonts(fonts)
-    missing = check_inputs([t for p in people for t in (p.name, p.address, p.room)], fontset, strict)
+    missing = check_inputs(envelope_texts(people), fontset, strict)
     pen = Pen(fontset)
     writer = EnvelopeWriter(pen, CompanyInfo.coerce(sender), options)
     with pdf_canvas(out, writer.page_size, pen, title="信封", strict=strict) as c:

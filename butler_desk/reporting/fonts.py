@@ -23,22 +23,30 @@ BUNDLED_FONT = ("fonts", "wqy-microhei.ttc")
 
 # Windows ships these with every Chinese-capable install; all have TrueType outlines.
 _WINDOWS_MAIN = ("simhei.ttf", "simsun.ttc", "msyh.ttc")
-# SimSun-ExtB / MingLiU-ExtB carry CJK Extension B (𠮷 and most 生僻字 in names).
-_WINDOWS_RARE = ("simsunb.ttf", "SimsunExtG.ttf", "mingliub.ttc", "msjh.ttc")
+# For characters the main font lacks (𠮷 U+20BB7 and most 生僻字 in names are CJK Extension B+),
+# sans faces come first so a rare character matches the 黑体 around it where a font has it:
+# Microsoft YaHei / JhengHei (updated for GB18030-2022 on current Windows), then SimHei.
+_WINDOWS_RARE_SANS = ("msyh.ttc", "msjh.ttc", "simhei.ttf")
+# Serif only as the last resort: SimSun-ExtB (Ext B), SimSun-ExtG (Ext G, e.g. 𰻞), MingLiU-ExtB.
+_WINDOWS_RARE_SERIF = ("simsunb.ttf", "SimsunExtG.ttf", "mingliub.ttc", "simsun.ttc")
 
 _LINUX_MAIN = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
 )
-# Debian packages: fonts-hanazono (HanaMinA/B: Ext A–F), fonts-arphic-uming/ukai, fonts-babelstone-han.
-_LINUX_RARE = (
-    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
-    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
+# Debian has no TrueType sans with Extension B: Noto Sans CJK covers it but has CFF outlines,
+# which reportlab cannot embed. So after the sans main fonts come serif faces, Chinese glyph
+# forms first (fonts-babelstone-han, fonts-arphic-uming/ukai), the Japanese Mincho HanaMin
+# (fonts-hanazono: Ext A–F) last.
+_LINUX_RARE_SERIF = (
+    "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf",
     "/usr/share/fonts/truetype/arphic/uming.ttc",
     "/usr/share/fonts/truetype/arphic/ukai.ttc",
-    "/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf",
+    "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf",
 )
+SERIF_FALLBACKS = frozenset(Path(p).name for p in _LINUX_RARE_SERIF) | frozenset(_WINDOWS_RARE_SERIF)
 
 # Control characters are never drawn, so they are never "missing".
 _IGNORED = frozenset(chr(c) for c in range(0x20)) | {"\u00ad", "\u200b", "\u200c", "\u200d", "\ufeff"}
@@ -84,11 +92,16 @@ def main_font_candidates(setting: str | os.PathLike[str] | None = None) -> list[
 
 
 def rare_font_candidates(extra: Iterable[str | os.PathLike[str]] = ()) -> list[FontSource]:
-    """Fonts consulted, in order, for characters the main font lacks."""
+    """Fonts consulted, in order, for characters the main font lacks: configured, sans, serif last.
+
+    Windows before Linux paths, as for the main font; a file that is absent costs one stat.
+    """
     found = [FontSource(Path(p).expanduser(), 0, "setting") for p in extra]
-    found += _windows_sources(_WINDOWS_RARE + _WINDOWS_MAIN, "windows")
-    found += [FontSource(Path(p), 0, "system") for p in _LINUX_RARE + _LINUX_MAIN]
+    found += _windows_sources(_WINDOWS_RARE_SANS, "windows")
+    found += [FontSource(Path(p), 0, "system") for p in _LINUX_MAIN]
     found.append(FontSource(resource_path(*BUNDLED_FONT), 0, "bundled"))
+    found += _windows_sources(_WINDOWS_RARE_SERIF, "windows")
+    found += [FontSource(Path(p), 0, "system") for p in _LINUX_RARE_SERIF]
     return found
 
 
@@ -225,32 +238,56 @@ def get_fontset(setting: str | os.PathLike[str] | None = None,
         return fontset
 
 
-def missing_glyphs(texts: Iterable[str | None], fonts: FontSet | None = None) -> dict[str, list[str]]:
+Labelled = tuple[str, str]  # (field label, text): the label names the field in the refusal
+
+
+def _holder(item: str | Labelled, ch: str) -> str:
+    """How a text holding ``ch`` is named: 收件人“张𰻞”; a long text by the few words around ``ch``."""
+    label, text = item if isinstance(item, tuple) else ("", item)
+    if len(text) > 24:
+        at = text.index(ch)
+        text = ("…" if at > 8 else "") + text[max(0, at - 8):at + 9] + ("…" if at + 9 < len(text) else "")
+    return f"{label}“{text}”" if label else text
+
+
+def missing_glyphs(texts: Iterable[str | Labelled | None], fonts: FontSet | None = None) -> dict[str, list[str]]:
     """Characters no available font can print, each mapped to the texts that contain it.
 
-    ``{"𠮷": ["张𠮷"]}``: enough for the warning "以下字符无法打印：𠮷（张𠮷）".
+    ``{"𠮷": ["张𠮷"]}``; a text given as (label, text) is named with its field:
+    ``{"𰻞": ["收件人“张𰻞”"]}``. Enough for "以下字符无法打印：𰻞（U+30EDE，收件人“张𰻞”）".
     """
     fonts = fonts or get_fontset()
     found: dict[str, list[str]] = {}
-    for text in texts:
+    for item in texts:
+        text = item[1] if isinstance(item, tuple) else item
         if not text:
             continue
         for ch in fonts.missing(text):
             holders = found.setdefault(ch, [])
-            if text not in holders:
-                holders.append(text)
+            name = _holder(item, ch)  # type: ignore[arg-type]
+            if name not in holders:
+                holders.append(name)
     return found
 
 
+MISSING_ADVICE = "请安装含这些字的字体（如 Windows 的 SimSun-ExtB、SimSun-ExtG），或在打印设置中添加生僻字字体。"
+
+
+def refuse_missing(missing: dict[str, list[str]]) -> BadInput:
+    """The refusal of a strict print (the command line's default), saying how to print anyway."""
+    return BadInput(describe_missing(missing)
+                    + "确需照印（该字处留空，打印后手写补上），请加 --allow-missing-glyphs 重新打印。",
+                    field="missing_glyphs")
+
+
 def describe_missing(missing: dict[str, list[str]], *, limit: int = 10) -> str:
-    """The Chinese warning for ``missing_glyphs``' result, e.g. "以下字符无法打印：𠮷（张𠮷）"."""
+    """The Chinese message for ``missing_glyphs``' result: each character, its code point and where it is."""
     parts = []
     for ch, texts in list(missing.items())[:limit]:
         shown = "、".join(texts[:3]) + ("等" if len(texts) > 3 else "")
-        parts.append(f"{ch}（{shown}）")
+        parts.append(f"“{ch}”（U+{ord(ch):04X}，{shown}）")
     more = f" 等 {len(missing)} 个字符" if len(missing) > limit else ""
-    return ("以下字符无法打印：" + "，".join(parts) + more
-            + "。请安装含这些字的字体（如 Windows 的 SimSun-ExtB），或在设置中添加生僻字字体后再打印。")
+    return "以下字符无法打印：" + "，".join(parts) + more + "。没有字体有这些字，纸上会是空白。" + MISSING_ADVICE
 
 
 def _to_unicode_hex(code: int) -> str:

@@ -262,7 +262,9 @@ class TablePiece:
 
 def build_table(pen: Pen, block: TableBlock, records: Sequence[Mapping[str, object]] | None,
                 width: float, size: float, *, blank_rows: int | None = None, first_seq: int = 1) -> TablePiece:
-    widths = resolve_widths([col.width for col in block.columns], width)
+    texts = [[_column_text(col, rec, first_seq + i) for col in block.columns]
+             for i, rec in enumerate(records or [])]
+    widths = resolve_widths(_content_widths(pen, block, texts, width, size), width)
     aligns = [col.align for col in block.columns]
     header = measure_row(pen, [col.label for col in block.columns], widths, ["center"] * len(widths),
                          [True] * len(widths), size, 8 * mm, header=True)
@@ -270,10 +272,39 @@ def build_table(pen: Pen, block: TableBlock, records: Sequence[Mapping[str, obje
         count = block.blank_rows if blank_rows is None else blank_rows
         rows = [blank_row(len(widths), block.row_height, size) for _ in range(count)]
     else:
-        rows = [measure_row(pen, [_column_text(col, rec, first_seq + i) for col in block.columns], widths,
-                            aligns, [col.wrap for col in block.columns], size, block.row_height)
-                for i, rec in enumerate(records)]
+        rows = [measure_row(pen, row, widths, aligns, [col.wrap for col in block.columns], size, block.row_height)
+                for row in texts]
     return TablePiece(widths, header, rows, [() for _ in rows])
+
+
+# Room for a column's header when its values are short ("序号" over "1"): this many characters.
+_MIN_HEADER_CHARS = 2
+# Unwrapped columns fitted to their content may take at most this share of the table.
+_MAX_FITTED_SHARE = 0.8
+
+
+def _content_widths(pen: Pen, block: TableBlock, texts: Sequence[Sequence[str]], width: float,
+                    size: float) -> list[Width]:
+    """The file's widths, except in a filled table: an unwrapped column of absolute width (wrap = false,
+    width = "22mm") is as wide as its longest value (dates stay on one line, room codes never break),
+    and the relative columns (报事内容, 回访结果) share what is left in proportion to their longest
+    values, so more rows fit a page."""
+    specs = [col.width for col in block.columns]
+    if not texts:
+        return specs
+    fitted = list(specs)
+    for i, col in enumerate(block.columns):
+        longest = max(pen.width(line, size) for row in texts for line in row[i].split("\n"))
+        label = pen.width(col.label[:_MIN_HEADER_CHARS], size)
+        if specs[i].relative:
+            # Relative columns share the rest by what they hold, so the longest texts wrap (or, unwrapped,
+            # shrink) least.
+            fitted[i] = Width(max(longest, pen.width(col.label, size)) + 2 * PAD_X, True)
+        elif not col.wrap:
+            fitted[i] = Width(max(longest, label) + 2 * PAD_X + 1.0, False)
+    if sum(w.value for w in fitted if not w.relative) > width * _MAX_FITTED_SHARE:
+        return specs  # values too long to fit whole: keep the file's widths (the cells shrink their type)
+    return fitted
 
 
 def _column_text(col: ColumnSpec, record: Mapping[str, object], seq: int) -> str:

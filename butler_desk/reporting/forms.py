@@ -15,8 +15,8 @@ from butler_desk.reporting.document import (
     check_inputs,
     merge_missing,
     pdf_canvas,
+    labelled_strings,
     resolve_fonts,
-    strings_in,
 )
 from butler_desk.reporting.fonts import FontSet
 from butler_desk.reporting.formblocks import Piece, TablePiece, build_pieces, build_table, draw_sign
@@ -46,7 +46,9 @@ def render_form(form: FormSpec | str | os.PathLike[str], out: str | os.PathLike[
     spec = form if isinstance(form, FormSpec) else load_form(form if isinstance(form, str) else Path(form))
     info = CompanyInfo.coerce(company)
     fontset = resolve_fonts(fonts)
-    missing = check_inputs([*strings_in(records or []), *strings_in(header or {})], fontset, strict)
+    labels = spec.labels()
+    missing = check_inputs([*labelled_strings(records or [], labels), *labelled_strings(header or {}, labels)],
+                           fontset, strict)
     pen = Pen(fontset)
     renderer = _FormRenderer(spec, info, pen)
     if spec.layout == "table":

@@ -139,6 +139,20 @@ class FormSpec:
     def table(self) -> TableBlock | None:
         return next((b for b in self.blocks if isinstance(b, TableBlock)), None)
 
+    def labels(self) -> dict[str, str]:
+        """Each value's key → the Chinese label printed beside it (names a field in messages)."""
+        out: dict[str, str] = {}
+        for block in self.blocks:
+            if isinstance(block, FieldsBlock):
+                out.update((f.key, f.label) for f in block.fields)
+            elif isinstance(block, ChecklistBlock):
+                out.update((i.key, i.label) for i in block.items)
+            elif isinstance(block, BoxBlock):
+                out[block.key] = block.label
+            elif isinstance(block, TableBlock):
+                out.update((c.key, c.label) for c in block.columns)
+        return out
+
 
 def resolve_widths(widths: list[Width], total: float) -> list[float]:
     """Absolute widths as given; relative ones share the rest in proportion to their weights."""

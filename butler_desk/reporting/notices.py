@@ -27,10 +27,16 @@ from butler_desk.reporting.document import (
     fill_placeholders,
     merge_missing,
     pdf_canvas,
+    labelled_strings,
     resolve_fonts,
-    strings_in,
 )
-from butler_desk.reporting.envelopes import DEFAULT_OPTIONS, EnvelopeOptions, EnvelopeWriter, check_recipients
+from butler_desk.reporting.envelopes import (
+    DEFAULT_OPTIONS,
+    EnvelopeOptions,
+    EnvelopeWriter,
+    check_recipients,
+    envelope_texts,
+)
 from butler_desk.reporting.fonts import FontSet, missing_glyphs
 from butler_desk.reporting.formblocks import build_table
 from butler_desk.reporting.formspec import TableBlock
@@ -59,6 +65,11 @@ class Style:
     leading: float
 
 
+# A line ending in one of these needs no "。" added (a colon introduces what follows).
+_SENTENCE_END = frozenset("。！？；：…”’）)」』】.!?;:")
+# The signature never stands alone at the top of a page: up to this many lines before it go along.
+KEEP_WITH_SIGNATURE = 2
+
 BOARD = Style(title=26, body=15, leading=15 * 1.8)
 LETTER = Style(title=20, body=12, leading=12 * 1.8)
 
@@ -83,7 +94,7 @@ def render_notice(template: NoticeTemplate | str, values: Mapping[str, Any],
     spec = template if isinstance(template, NoticeTemplate) else load_notice(template)
     checked = check_values(spec, values)
     fontset = resolve_fonts(fonts)
-    missing = check_inputs(strings_in(dict(values)), fontset, strict)
+    missing = check_inputs(value_texts(spec, values), fontset, strict)
     pen = Pen(fontset)
     composer = _Composer(pen, spec, checked, CompanyInfo.coerce(company), issued_on, BOARD)
     pages = _paginate(composer.head() + [composer.salutation(spec.board_salutation)] + composer.body())
@@ -100,7 +111,7 @@ def render_letters(template: NoticeTemplate | str, values: Mapping[str, Any],
                    issued_on: date | None = None, strict: bool = False,
                    fonts: FontSet | None = None,
                    progress: Callable[[int, int], None] | None = None) -> LetterBatch:
-    """One letter per household ("尊敬的张三业主："), and their envelopes in the same order.
+    """One letter per household ("尊敬的张三先生/女士："), and their envelopes in the same order.
 
     Every recipient's postcode is checked before anything is drawn; with ``strict``, so are
     the characters of names and addresses. ``progress(done, total)`` is called after each
@@ -115,8 +126,8 @@ def render_letters(template: NoticeTemplate | str, values: Mapping[str, Any],
     if envelopes_out is not None:
         envelope = envelope.checked()
     fontset = resolve_fonts(fonts)
-    on_envelope = [t for p in people for t in (p.name, p.room, p.address)]
-    missing = check_inputs([*strings_in(dict(values)), *on_envelope], fontset, strict)
+    on_envelope = envelope_texts(people)
+    missing = check_inputs([*value_texts(spec, values), *on_envelope], fontset, strict)
     pen = Pen(fontset)
     composer = _Composer(pen, spec, checked, info, issued_on, LETTER)
     head, body = composer.head(), composer.body()
@@ -126,7 +137,8 @@ def render_letters(template: NoticeTemplate | str, values: Mapping[str, Any],
         for done, person in enumerate(people, start=1):
             own = [composer.reference(person), composer.salutation(f"尊敬的{person.addressee()}：")]
             pages = _paginate(head + own + body)
-            _draw_pages(c, pen, pages)
+            head_line = f"{spec.title} · 房号：{person.room}" if person.room else spec.title
+            _draw_pages(c, pen, pages, head_line)
             total_pages += len(pages)
             if progress is not None:
                 progress(done, steps)
@@ -146,6 +158,11 @@ def render_letters(template: NoticeTemplate | str, values: Mapping[str, Any],
     return LetterBatch(letters, envelopes)
 
 
+def value_texts(spec: NoticeTemplate, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The values typed for ``spec``, each labelled with its field (names it in the missing-glyph message)."""
+    return list(labelled_strings(dict(values), {f.key: f.label for f in spec.fields}))
+
+
 class _Composer:
     """Turns a checked template into flow items; the body is composed once per batch."""
 
@@ -158,7 +175,8 @@ class _Composer:
             if f.type == "datetime" and isinstance(start, datetime) and isinstance(end, datetime) \
                     and start.date() == end.date():
                 self.words[f.key] = f"{end:%H:%M}"  # "12月3日（星期四）08:00至17:00", not the date twice
-        self.words.update(company.placeholders(), date=issued_text(issued_on), title=spec.title)
+        self.words.update(company.placeholders(), date=issued_text(issued_on), title=spec.title,
+                          you="各位业主、住户" if style is BOARD else "您")
 
     def head(self) -> list[Item]:
         pen, style = self.pen, self.style
@@ -190,7 +208,7 @@ class _Composer:
             names = [n for _, n, _, _ in string.Formatter().parse(paragraph) if n]
             if names and all(not self.words.get(n) for n in names) and not _literal(paragraph).strip():
                 continue  # an optional paragraph left empty, e.g. {arrangement}
-            items += self._paragraph(fill_placeholders(paragraph, self.words))
+            items += self._paragraph(closed(fill_placeholders(paragraph, self.words)))
         if self.spec.closing:
             items += self._paragraph(self.spec.closing)
         items.append(self._signature())
@@ -230,6 +248,12 @@ class _Composer:
         return items
 
 
+def closed(text: str) -> str:
+    """Every line of a paragraph ends as a Chinese sentence does: "。" added where the typist left none."""
+    return "\n".join(line + "。" if line.strip() and line.rstrip()[-1] not in _SENTENCE_END else line
+                     for line in text.split("\n"))
+
+
 def _literal(paragraph: str) -> str:
     return "".join(text for text, _, _, _ in string.Formatter().parse(paragraph))
 
@@ -249,8 +273,12 @@ def _paginate(items: Sequence[Item]) -> list[list[Item]]:
         elif kind != "row":
             header = None
         if need > free and pages[-1]:
-            pages.append([])
-            free = avail
+            carried: list[Item] = []
+            if kind == "sign":  # the closing lines go over with the signature
+                while (len(pages[-1]) > 1 and pages[-1][-1][1] == "text" and len(carried) < KEEP_WITH_SIGNATURE):
+                    carried.insert(0, pages[-1].pop())
+            pages.append(carried)
+            free = avail - sum(h for h, _, _ in carried)
             if kind == "row" and header is not None:
                 pages[-1].append(header)
                 free -= header[0]
@@ -259,9 +287,14 @@ def _paginate(items: Sequence[Item]) -> list[list[Item]]:
     return pages
 
 
-def _draw_pages(c: Canvas, pen: Pen, pages: list[list[Item]]) -> None:
+def _draw_pages(c: Canvas, pen: Pen, pages: list[list[Item]], running_head: str = "") -> None:
+    """Draw the pages; ``running_head`` (a letter's 房号) heads every page after the first."""
     for number, page in enumerate(pages, start=1):
         y = TOP
+        if number > 1 and running_head:
+            pen.draw(c, PAGE_W - MARGIN_X, PAGE_H - 12 * mm, f"{running_head}（续）", 9, align="right")
+            c.setLineWidth(0.4)
+            c.line(MARGIN_X, PAGE_H - 13.5 * mm, PAGE_W - MARGIN_X, PAGE_H - 13.5 * mm)
         for height, kind, payload in page:
             if kind == "text":
                 x, dy, text, size, space, align, bold = payload

@@ -21,8 +21,9 @@ from butler_desk.reporting.values import format_date_cn, format_datetime_cn, pla
 
 KIND = "通知模板文件"
 NOTICE_FIELD_TYPES = ("text", "multiline", "date", "datetime", "time", "money", "number", "choice", "table")
+# {you}: "各位业主、住户" on the board notice, "您" in a letter to one household.
 BUILT_IN = ("company", "estate", "service_centre", "service_phone", "company_address", "company_postcode",
-            "date", "title")
+            "date", "title", "you")
 _KEY = re.compile(r"[a-z_][a-z0-9_]*")
 
 
@@ -36,6 +37,7 @@ class NoticeField:
     after: str = ""  # another field this one must not precede (end after start)
     hint: str = ""  # shown by the UI under the input
     columns: tuple[ColumnSpec, ...] = ()  # type = "table"
+    default: str = ""  # text, or built-in placeholders such as "{service_phone}" (小区信息's 服务电话)
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def parse_notice(path: Path) -> NoticeTemplate:
 
 
 def _field(r: SpecReader, data: object, path: str) -> NoticeField:
-    d = r.table(data, path, ("key", "label", "type", "required", "options", "after", "hint", "columns"))
+    d = r.table(data, path, ("key", "label", "type", "required", "options", "after", "hint", "columns", "default"))
     key = r.string(d, "key", path)
     if not _KEY.fullmatch(key):
         raise r.error(f"{path}.key", f"键名“{key}”只能用小写英文字母、数字和下划线")
@@ -113,9 +115,18 @@ def _field(r: SpecReader, data: object, path: str) -> NoticeField:
     options = r.strings(d, "options", path)
     if kind == "choice" and not options:
         raise r.error(f"{path}.options", "选择类字段需要列出选项")
+    default = r.string(d, "default", path, default="")
+    try:
+        unknown = [n for n in _placeholders(default) if n not in BUILT_IN]
+    except ValueError:
+        raise r.error(f"{path}.default", "默认值的花括号没有配对") from None
+    if unknown:
+        raise r.error(f"{path}.default", f"默认值只能用内置的 {'、'.join(BUILT_IN)}，不认识 {{{unknown[0]}}}")
+    if default and kind not in ("text", "multiline"):
+        raise r.error(f"{path}.default", "只有文字字段可以有默认值")
     return NoticeField(key, r.string(d, "label", path), kind, r.boolean(d, "required", path, default=False),
                        options, r.string(d, "after", path, default=""), r.string(d, "hint", path, default=""),
-                       tuple(columns))
+                       tuple(columns), default)
 
 
 @lru_cache(maxsize=32)
@@ -145,6 +156,33 @@ def list_notices() -> list[NoticeTemplate]:
 
 
 # -- values ----------------------------------------------------------------------------------------
+def field_defaults(template: NoticeTemplate, builtins: Mapping[str, str]) -> dict[str, str]:
+    """Each field's default with the estate's details filled in ({service_phone} → 0755-28881234).
+
+    A default whose details are not recorded (小区信息 has no 服务电话) is left out, so the
+    field stays empty and, when required, asks to be filled.
+    """
+    out: dict[str, str] = {}
+    for f in template.fields:
+        if not f.default:
+            continue
+        names = _placeholders(f.default)
+        if any(not str(builtins.get(n, "")).strip() for n in names):
+            continue
+        out[f.key] = f.default.format_map({n: builtins[n] for n in names}).strip()
+    return out
+
+
+def with_defaults(template: NoticeTemplate, values: Mapping[str, Any], builtins: Mapping[str, str]) -> dict[str, Any]:
+    """``values`` with each field left blank given its default (a value typed always wins)."""
+    out = dict(values)
+    for key, default in field_defaults(template, builtins).items():
+        raw = out.get(key)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            out[key] = default
+    return out
+
+
 def check_values(template: NoticeTemplate, values: Mapping[str, Any]) -> dict[str, Any]:
     """Validate ``values`` against the template; returns them typed (strings parsed to dates etc.).
 

@@ -65,12 +65,12 @@ class Recipient:
         return cls(**{k: "" if v is None else str(v) for k, v in value.items() if k in known})  # type: ignore[arg-type]
 
     def addressee(self) -> str:
-        """Who the letter greets: the salutation given, else the name + 业主 (gender is never guessed)."""
+        """Who the letter greets: the salutation given, else 张三先生/女士 (the gender is never guessed)."""
         if self.salutation:
             return self.salutation
         name = self.name.strip()
         if not name:
-            return f"{self.room}业主" if self.room else "业主"
+            return f"{self.room} 业主" if self.room else "业主"
         if name.endswith(("先生", "女士", "业主", "公司", "单位")):
             return name
-        return f"{name}业主"
+        return f"{name}先生/女士"

@@ -36,6 +36,11 @@ def leading(size: float) -> float:
     return size * 1.3
 
 
+def pad_y(size: float) -> float:
+    """A cell's top and bottom padding: PAD_Y, tighter for small type, so a register at 8 pt fits 25 rows."""
+    return min(PAD_Y, size * 0.3)
+
+
 def measure_cell(pen: Pen, text: str, width: float, size: float, align: str, wrap: bool) -> Cell:
     """Wrap ``text`` into the cell; an unwrapped cell shrinks, then ends in "…", but never overflows."""
     inner = max(1.0, width - 2 * PAD_X)
@@ -59,7 +64,7 @@ def measure_cell(pen: Pen, text: str, width: float, size: float, align: str, wra
 def measure_row(pen: Pen, texts: Sequence[str], widths: Sequence[float], aligns: Sequence[str],
                 wraps: Sequence[bool], size: float, min_height: float, *, header: bool = False) -> Row:
     cells = tuple(measure_cell(pen, t, w, size, a, wr) for t, w, a, wr in zip(texts, widths, aligns, wraps))
-    needed = max((len(c.lines) * leading(c.size) for c in cells), default=0.0) + 2 * PAD_Y
+    needed = max((len(c.lines) * leading(c.size) for c in cells), default=0.0) + 2 * pad_y(size)
     return Row(cells, max(min_height, needed), header)
 
 
@@ -69,14 +74,16 @@ def blank_row(columns: int, height: float, size: float) -> Row:
 
 def split_row(row: Row, avail: float) -> tuple[Row, Row] | None:
     """Cut a row too tall for the page after as many lines as fit in ``avail``; None if none fit."""
-    lines_fit = min(int((avail - 2 * PAD_Y) // leading(c.size)) for c in row.cells if c.lines) \
+    size = max((c.size for c in row.cells), default=0.0)
+    pad = pad_y(size) if size else PAD_Y
+    lines_fit = min(int((avail - 2 * pad) // leading(c.size)) for c in row.cells if c.lines) \
         if any(c.lines for c in row.cells) else 0
     if lines_fit < 1:
         return None
     head = tuple(replace(c, lines=c.lines[:lines_fit]) for c in row.cells)
     tail = tuple(replace(c, lines=c.lines[lines_fit:]) for c in row.cells)
-    head_h = max(len(c.lines) * leading(c.size) for c in head) + 2 * PAD_Y
-    tail_h = max((len(c.lines) * leading(c.size) for c in tail), default=0.0) + 2 * PAD_Y
+    head_h = max(len(c.lines) * leading(c.size) for c in head) + 2 * pad
+    tail_h = max((len(c.lines) * leading(c.size) for c in tail), default=0.0) + 2 * pad
     return Row(head, head_h), Row(tail, max(tail_h, 6 * mm))
 
 

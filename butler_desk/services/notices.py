@@ -27,10 +27,14 @@ from butler_desk.reporting import (
     render_notice,
 )
 from butler_desk.reporting.document import strings_in
+from butler_desk.reporting.envelopes import envelope_texts
+from butler_desk.reporting.fonts import refuse_missing
+from butler_desk.reporting.noticespec import with_defaults
+from butler_desk.reporting.notices import value_texts
 from butler_desk.services.context import AppContext
 from butler_desk.services.documents import local_today, record_batch, signoff_rows
 from butler_desk.services.printing import IsCancelled, PrintService, Progress, guarded
-from butler_desk.services.recipients import HouseholdList, Selection, company_info, resolve
+from butler_desk.services.recipients import HouseholdList, Selection, company_info, estate_placeholders, resolve
 from butler_desk.storage import repositories_documents as docs_repo
 from butler_desk.storage.files import Journal, StagedFiles, recover
 
@@ -223,6 +227,7 @@ class NoticeService:
         leaves the new state, whose remaining renames that next batch finishes.
         """
         spec = load_notice(template_id)
+        values = with_defaults(spec, values, estate_placeholders(self.ctx))  # 咨询电话 ← 小区信息's 服务电话
         checked = check_values(spec, values)
         kind = kind_of_template(spec.id)
         day = issued_on or local_today()
@@ -244,11 +249,9 @@ class NoticeService:
         options = (envelope_options or printing.envelope_options(printer)).checked()
         people = [h.recipient() for h in households.households]
         if strict:
-            texts = [*strings_in(dict(values)), *(t for h in households.households
-                                                  for t in (h.addressee, h.room, h.envelope_address))]
-            missing = missing_glyphs(texts, fonts)
+            missing = missing_glyphs([*value_texts(spec, values), *envelope_texts(people)], fonts)
             if missing:
-                raise BadInput(describe_missing(missing))
+                raise refuse_missing(missing)
         total = 2 * len(people) + 2
         step = guarded(progress, is_cancelled, total=total)
         try:

@@ -10,9 +10,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from butler_desk.domain.documents import (
+    SALUTATION_STYLES,
     Audience,
     DeliveryMethod,
     DocumentKind,
@@ -28,11 +29,26 @@ from butler_desk.domain.rooms import RoomCode, parse_room_code
 from butler_desk.domain.text import clean_text
 from butler_desk.reporting.records import CompanyInfo, Recipient
 from butler_desk.services.context import AppContext
+from butler_desk.services.settings import SETTINGS, SettingSpec, read_settings, write_setting
 from butler_desk.storage import repositories as repo
 from butler_desk.storage import repositories_documents as docs_repo
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+LETTER_SALUTATION = "letter_salutation"
+
+
+def _check_salutation(value: Any) -> str:
+    text = clean_text(str(value or ""))
+    for key, label in SALUTATION_STYLES.items():
+        if text in (key, label, label.split("：")[0]):
+            return key
+    raise BadInput(f"信件称呼应为 {'、'.join(f'{k}（{v}）' for k, v in SALUTATION_STYLES.items())} 之一。",
+                   field=LETTER_SALUTATION)
+
+
+SETTINGS.setdefault(LETTER_SALUTATION, SettingSpec("信件称呼", "name", _check_salutation))
 
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
 _BUILDING_SUFFIX = re.compile(r"(号楼|栋|幢|座|号|#)$")
@@ -94,7 +110,7 @@ class Household:
     party_id: int
     addressee: str
     role: PartyRole
-    salutation: str  # 张三业主 / 李四住户
+    salutation: str  # 张三先生/女士, or 3-2-1201 业主 (the letter_salutation setting)
     resident: bool
     method: DeliveryMethod
     address: str  # mailing address when posted, "" by hand
@@ -138,6 +154,14 @@ def company_info(session: Session) -> CompanyInfo:
                        address=estate.address, postcode=estate.postcode)
 
 
+def estate_placeholders(ctx: AppContext) -> dict[str, str]:
+    """{company}, {service_phone}… from 小区信息, for the defaults of notice fields; {} before it is filled."""
+    with ctx.db.reading() as session:
+        if repo.first_estate(session) is None:
+            return {}
+        return company_info(session).placeholders()
+
+
 def _building_code(text: str) -> str:
     value = _BUILDING_SUFFIX.sub("", clean_text(text).replace(" ", "")).upper()
     return value.lstrip("0") or value
@@ -159,6 +183,15 @@ class RecipientService:
         with self.ctx.db.reading() as session:
             return company_info(session)
 
+    def salutation_style(self) -> str:
+        """How letters greet: "name" (尊敬的陈明博先生/女士) or "room" (尊敬的 3-2-1101 业主)."""
+        with self.ctx.db.reading() as session:
+            return str(read_settings(session)[LETTER_SALUTATION])
+
+    def set_salutation_style(self, style: str) -> str:
+        with self.ctx.db.unit_of_work(self.ctx.operator) as session:
+            return str(write_setting(session, LETTER_SALUTATION, style))
+
 
 def resolve(session: Session, selection: Selection, kind: DocumentKind, *,
             hand_method: DeliveryMethod | None = None, audience: Audience | None = None) -> HouseholdList:
@@ -177,6 +210,7 @@ def resolve(session: Session, selection: Selection, kind: DocumentKind, *,
         people[unit_id].append(Occupant(party_id, name, PartyRole(role), moved_in, bool(key_client),
                                         address or "", postcode or ""))
     estate = repo.estate_name(session)
+    style = str(read_settings(session)[LETTER_SALUTATION])
     audience = audience or audience_for(kind)
     planned = []
     skipped: list[str] = []
@@ -198,7 +232,8 @@ def resolve(session: Session, selection: Selection, kind: DocumentKind, *,
         by_method[plan.method] = by_method.get(plan.method, 0) + 1
         households.append(Household(
             seq=seq, unit_id=unit_id, unit_code=code, room=room, cluster=cluster, status=status,
-            party_id=person.party_id, addressee=person.name, role=person.role, salutation=salutation_for(person),
+            party_id=person.party_id, addressee=person.name, role=person.role,
+            salutation=salutation_for(person, style, code),
             resident=plan.resident, method=plan.method, address=plan.address, postcode=plan.postcode,
             envelope_address=plan.address or f"{estate}{room}", key_client=person.key_client,
             phone_masked=mask_phone(phone) if phone else "", note=plan.note,

@@ -16,6 +16,7 @@ from butler_desk.domain.agenda import DueItem, agenda_order, holiday_table_item
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.requests import RequestKind, StepKind, replay
 from butler_desk.domain.service_stats import RequestFacts, ServiceStats, service_stats
+from butler_desk.domain.sla import DeadlineState
 from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.services.request_records import (
     Lookups,
@@ -27,8 +28,10 @@ from butler_desk.services.request_records import (
     step_of,
 )
 from butler_desk.services.request_views import (
+    DeadlineView,
     RequestDetail,
     paper_fields,
+    paper_time,
     validity_label,
 )
 from butler_desk.storage import repositories as repo
@@ -123,12 +126,103 @@ def due_items(service: RequestService, today: date | datetime | None = None) -> 
 # -- paper -----------------------------------------------------------------------------
 
 
+# What each limit's clock waits for, in a word (the register's 时限 column: "30分钟内到场").
+_LIMIT_ACTION = {
+    "urgent_repair_on_site": "到场", "complaint_contact": "联系", "complaint_feedback": "反馈",
+    "response_feedback": "反馈", "general_complaint_resolved": "解决", "serious_complaint_resolved": "解决",
+    "utility_fault_handled": "处理", "lighting_fault_repaired": "修复", "lighting_complex_repaired": "修复",
+    "hotline_response": "响应",
+}
+
+
+def _span(deadline: DeadlineView) -> str:
+    """"30分钟内" from the title "急修到达现场（30分钟内）"."""
+    return deadline.title.rsplit("（", 1)[-1].rstrip("）") if "（" in deadline.title else ""
+
+
+def _outcome(deadline: DeadlineView) -> str:
+    return {DeadlineState.MET: "按时", DeadlineState.MET_LATE: "超时", DeadlineState.OVERDUE: "已超时"}.get(
+        deadline.state, "")
+
+
+def headline_limit(detail: RequestDetail) -> DeadlineView | None:
+    """The limit that governs the request: the first to fall due among those of its kind and urgency.
+
+    The 15-minute hotline response applies to every call, so it speaks for the request only
+    when nothing else does: a lift entrapment shows its 30 minutes on site, not 4 hours.
+    """
+    own = [d for d in detail.deadlines if d.key != "hotline_response"] or list(detail.deadlines)
+    return min(own, key=lambda d: d.due_at, default=None)
+
+
+def limit_text(detail: RequestDetail) -> str:
+    """The register's 时限 cell: "30分钟到场 按时" (the 内 of the title is dropped: a narrow column)."""
+    deadline = headline_limit(detail)
+    if deadline is None:
+        return ""
+    outcome = _outcome(deadline)
+    span = _span(deadline).removesuffix("内")
+    return f"{span}{_LIMIT_ACTION.get(deadline.key, '')}" + (f" {outcome}" if outcome else "")
+
+
+def _timed(moment: datetime | None, deadline: DeadlineView | None) -> str:
+    """"2026-11-01 17:26（4小时内，按时）": when it was done, against its limit."""
+    when = paper_time(moment)
+    if deadline is None:
+        return when
+    verdict = "，".join(t for t in (_span(deadline), _outcome(deadline)) if t)
+    if not when:
+        return f"（{verdict}，到期 {paper_time(deadline.due_at)}）" if verdict else ""
+    return f"{when}（{verdict}）" if verdict else when
+
+
 def complaint_record(service: RequestService, request_id: int) -> dict[str, str]:
-    """The 投诉记录表's values (phone masked)."""
+    """The 投诉记录表's values (phone masked): every step from 受理 to 确认已解决, each against its limit.
+
+    The seed asks for the handling plan, the feedback to the resident within 4 hours, the
+    resolution, and the correction and training of the department at fault; the last is
+    written by that department by hand, so its box is left for them.
+    """
     detail = service.detail(request_id)
     if detail.kind is not RequestKind.COMPLAINT:
         raise BadInput(f"{detail.number} 是{detail.kind.label}，《投诉记录表》只用于投诉；请打印《报修派工单》。")
-    return paper_fields(detail, detail.phone_masked)
+    fields = paper_fields(detail, detail.phone_masked)
+    by_key = {d.key: d for d in detail.deadlines}
+    resolved = by_key.get("serious_complaint_resolved") or by_key.get("general_complaint_resolved")
+    done = (StepKind.VISIT, StepKind.CLOSE)
+    fields.update(
+        recorder=detail.received_by,
+        responded=_timed(detail.contacted_at, by_key.get("complaint_contact")),
+        handling="\n".join(f"{paper_time(e.at)} {e.text}（{e.operator}）" for e in detail.timeline
+                           if e.kind not in done),
+        plan="\n".join(_plan_lines(detail)),
+        result=_last_result(detail),
+        feedback_time=_timed(detail.first_feedback_at, by_key.get("complaint_feedback")),
+        resolved_time=_timed(detail.resolved_at, resolved),
+        corrective="",
+    )
+    return fields
+
+
+def _plan_lines(detail: RequestDetail) -> list[str]:
+    """Who was to handle it and how: each dispatch with its note, and the notes of follow-ups."""
+    lines = []
+    for e in detail.timeline:
+        note = e.step.note.strip()
+        if e.kind is StepKind.ASSIGN:
+            lines.append(f"{e.text}" + (f"：{note}" if note and note not in e.text else ""))
+        elif e.kind is StepKind.FOLLOW_UP and note:
+            lines.append(note)
+    return lines
+
+
+def _last_result(detail: RequestDetail) -> str:
+    """The department's latest result (a reopened complaint's earlier result did not solve it)."""
+    handled = [e for e in detail.timeline if e.kind is StepKind.HANDLE and e.step.note.strip()]
+    if not handled:
+        return ""
+    last = handled[-1]
+    return f"{last.step.note.strip()}（{paper_time(last.at)}，{last.operator}）"
 
 
 def work_order(service: RequestService, request_id: int, *, reveal_reason: str | None = None) -> dict[str, str]:
@@ -163,7 +257,9 @@ def details_received(service: RequestService, first: date, last: date,
 def register_rows(service: RequestService, first: date, last: date) -> list[dict[str, str]]:
     """One dict per request received first..last (the 报事报修登记表), phones masked."""
     details, _rules, _estate = details_received(service, first, last)
-    return [paper_fields(d, d.phone_masked) for d in details]
+    # The compact room code (3-2-1201) keeps the room on one line of a narrow column.
+    return [{**paper_fields(d, d.phone_masked), "limit": limit_text(d), "room": d.unit_code or d.location,
+             "kind": "急修" if d.urgent and d.kind is RequestKind.REPAIR else d.kind.label} for d in details]
 
 
 def register_header(first: date, last: date, count: int) -> dict[str, str]:

@@ -196,7 +196,9 @@ class NoticeDialog(QDialog):
     def form(self) -> TemplateForm:
         template = self.template()
         if template.id not in self.forms:
-            form = TemplateForm.for_template(template, today=self.today)
+            from butler_desk.services.recipients import estate_placeholders
+
+            form = TemplateForm.for_template(template, today=self.today, estate=estate_placeholders(self.ctx))
             form.changed.connect(self._inputs_changed)
             self.forms[template.id] = form
         return self.forms[template.id]

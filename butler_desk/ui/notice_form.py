@@ -124,13 +124,22 @@ class TemplateForm(QWidget):
 
     @classmethod
     def for_template(cls, template: TemplateInfo, parent: QWidget | None = None, *,
-                     today: date | None = None) -> TemplateForm:
-        """The form for ``template``, with the column types its notice file gives its tables."""
+                     today: date | None = None, estate: dict[str, str] | None = None) -> TemplateForm:
+        """The form for ``template``, with the column types its notice file gives its tables, and its
+        fields pre-filled from ``estate`` (小区信息's placeholders: the 咨询电话 is the 服务电话)."""
         from butler_desk.reporting import load_notice
+        from butler_desk.reporting.noticespec import field_defaults
 
         spec = load_notice(template.id)
         types = {f.key: {c.key: c.type for c in f.columns} for f in spec.fields if f.type == "table"}
-        return cls(template, types, parent, today=today)
+        form = cls(template, types, parent, today=today)
+        for key, value in field_defaults(spec, estate or {}).items():
+            widget = form.inputs.get(key)
+            if isinstance(widget, QLineEdit):
+                widget.setText(value)
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(value)
+        return form
 
     @staticmethod
     def _input(f: TemplateField, day: date, column_types: dict[str, str]) -> QWidget:

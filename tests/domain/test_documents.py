@@ -64,6 +64,19 @@ def test_key_client_is_served_by_the_butler_in_person():
     assert plan is not None and plan.method is DeliveryMethod.IN_PERSON and plan.address == ""
 
 
+def test_key_client_living_elsewhere_is_met_by_appointment_and_the_envelope_carries_their_mailing_address():
+    away = Occupant(9, "陈明博", PartyRole.OWNER, key_client=True, mailing_address="西安市雁塔区长安南路 1 号",
+                    postcode="710061")
+    plan = plan_delivery(UnitStatus.HANDED_OVER, [away], DocumentKind.STATEMENT)
+    assert plan is not None
+    assert (plan.method, plan.resident, plan.address, plan.postcode) == (
+        DeliveryMethod.IN_PERSON, False, "西安市雁塔区长安南路 1 号", "710061")
+    assert "约时间面交" in plan.note and "邮寄" in plan.note
+    no_address = plan_delivery(UnitStatus.VACANT, [Occupant(10, "赵九", PartyRole.OWNER, key_client=True)],
+                               DocumentKind.STATEMENT)
+    assert no_address is not None and no_address.address == "" and "请补录" in no_address.note
+
+
 def test_absent_owner_with_an_address_gets_it_by_post_at_that_address():
     plan = plan_delivery(UnitStatus.VACANT, [ABSENT_OWNER], DocumentKind.WATER_OUTAGE)
     assert plan is not None
@@ -90,9 +103,11 @@ def test_a_unit_with_nobody_on_record_gets_no_letter():
     assert plan_delivery(UnitStatus.VACANT, [], DocumentKind.WATER_OUTAGE) is None
 
 
-def test_tenants_are_greeted_as_residents_and_owners_as_owners():
-    assert salutation_for(TENANT) == "王五住户"
-    assert salutation_for(OWNER) == "张三业主"
+def test_letters_greet_by_name_as_sir_or_madam_or_by_room_per_setting():
+    assert salutation_for(TENANT) == "王五先生/女士"  # the gender is never guessed
+    assert salutation_for(OWNER) == "张三先生/女士"
+    assert salutation_for(OWNER, "room", "3-2-1101") == "3-2-1101 业主"
+    assert salutation_for(TENANT, "room", "3-2-1101") == "3-2-1101 住户"
 
 
 def test_GIVEN_a_copy_handed_out_on_2_november_THEN_it_is_uncollected_from_16_november():

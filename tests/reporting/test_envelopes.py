@@ -138,3 +138,25 @@ def test_a_long_address_shrinks_to_fit_and_an_absurd_one_is_refused(tmp_path, co
     with pytest.raises(BadInput) as caught:
         render_envelopes([{"name": "张三", "address": long_address * 4}], company, tmp_path / "x.pdf")
     assert caught.value.field == "address" and not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("mode", ["full", "preprinted"])
+def test_an_80_character_address_stays_on_its_rule_after_the_label(tmp_path, company, mode):
+    address = ("陕西省西安市雁塔区长安南路科技路与丈八东路交汇处西北角绿地中心A座三十八层3801室"
+               "请物业服务中心转交业主本人亲启谢谢您的配合此致敬礼祝您生活愉快万事如意身体健康工作顺利")[:80]
+    out = tmp_path / "e.pdf"
+
+    render_envelopes([{"name": "陈明博", "address": address, "postcode": "710061"}], company, out,
+                     options=EnvelopeOptions(mode=mode))
+
+    geo = geometry("DL")
+    page = pdfcheck.words(out)[0]
+    assert address in pdfcheck.flat_text(out)
+    lines = [w for w in page.words if geo.boxes[0][1] + 10 < w.y0 / MM and w.y1 / MM < geo.name_baseline - 5
+             and w.x0 / MM < geo.stamp[0]]
+    assert len({round(w.y0) for w in lines if w.text != "地址："}) == 2  # wrapped onto two lines
+    for word in lines:
+        assert word.y1 / MM <= geo.address_baseline + 1.5  # never below the rule
+        assert word.x1 / MM <= geo.stamp[0]  # clear of the stamp box above the rule
+        if word.text != "地址：":
+            assert word.x0 / MM >= geo.left + 12  # the pre-printed label "地址：" keeps its room

@@ -74,13 +74,14 @@ def test_GIVEN_no_font_has_a_character_THEN_missing_glyphs_maps_it_to_the_texts(
     found = missing_glyphs(["李四", f"张{RARE}", None, f"{RARE}某"], bare_fonts)
 
     assert found == {RARE: [f"张{RARE}", f"{RARE}某"]}
-    assert describe_missing(found).startswith(f"以下字符无法打印：{RARE}（张{RARE}、{RARE}某）")
+    assert describe_missing(found).startswith(f"以下字符无法打印：“{RARE}”（U+20BB7，张{RARE}、{RARE}某）")
+    assert "SimSun-ExtB" in describe_missing(found)
 
 def test_GIVEN_an_unprintable_name_WHEN_rendering_THEN_the_result_reports_it(tmp_path, company, bare_fonts):
     result = render_envelopes([{"name": f"张{RARE}", "room": "1栋101"}], company, tmp_path / "e.pdf",
                               fonts=bare_fonts)
 
-    assert result.missing_chars == {RARE: [f"张{RARE}"]}
+    assert result.missing_chars == {RARE: [f"收件人“张{RARE}”"]}  # the field and the text
     assert "以下字符无法打印" in result.warning and result.path.is_file()
 
 def test_GIVEN_strict_WHEN_a_name_cannot_print_THEN_BadInput_and_no_file(tmp_path, company, bare_fonts):
@@ -102,7 +103,7 @@ def test_GIVEN_a_font_with_extension_B_installed_THEN_the_rare_name_prints_with_
     result = render_letters("water-outage", WATER, [{"name": f"张{RARE}", "room": "1栋101"}], company, out)
 
     assert result.letters.missing_chars == {}
-    assert f"尊敬的张{RARE}业主" in pdfcheck.text(out)  # extractable: the ToUnicode map has the surrogate pair
+    assert f"尊敬的张{RARE}先生/女士" in pdfcheck.text(out)  # extractable: the ToUnicode map has the surrogate pair
     names = [row["name"] for row in pdfcheck.fonts(out)]
     assert len({n.split("+", 1)[1] for n in names}) >= 2  # main font + the fallback that has 𠮷
 
@@ -111,3 +112,14 @@ def test_fallback_fonts_are_not_loaded_while_the_main_font_covers_the_text():
 
     assert fonts.runs("翠湖花园3栋") == [(fonts.main_name, "翠湖花园3栋")]
     assert fonts.missing("普通的中文 ABC 123") == []
+
+
+def test_rare_characters_look_in_sans_fonts_first_and_in_serif_ones_only_as_the_last_resort():
+    from butler_desk.reporting.fonts import SERIF_FALLBACKS
+
+    candidates = [c.path.name for c in rare_font_candidates()]
+    serif = [i for i, name in enumerate(candidates) if name in SERIF_FALLBACKS]
+    sans = [i for i, name in enumerate(candidates) if name not in SERIF_FALLBACKS]
+    assert serif and sans and max(sans) < min(serif)
+    assert "HanaMinB.ttf" in SERIF_FALLBACKS and "simsunb.ttf" in SERIF_FALLBACKS  # Mincho / Song: serif
+    assert "msyh.ttc" not in SERIF_FALLBACKS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -63,21 +63,44 @@ def test_filled_table_flows_over_pages_in_order_with_header_repeated(tmp_path, c
 
 
 def test_long_cell_text_wraps_inside_its_column(tmp_path, company):
+    from butler_desk.reporting.fonts import get_fontset
+    from butler_desk.reporting.formblocks import build_table
+    from butler_desk.reporting.text import Pen
+
     out = tmp_path / "register.pdf"
-    render_form("request-register", out, company=company, records=register_rows(3))
+    rows = register_rows(3)
+    rows[0]["content"] = LONG * 3  # longer than any column of a landscape page
+    render_form("request-register", out, company=company, records=rows)
     spec = load_form("request-register")
-    widths = resolve_widths([c.width for c in spec.table.columns], spec.content_width)
+    assert spec.table is not None
+    widths = build_table(Pen(get_fontset()), spec.table, rows, spec.content_width, spec.font_size).widths
     index = [c.key for c in spec.table.columns].index("content")
     left = spec.margin + sum(widths[:index])
     right = left + widths[index]
 
     page = pdfcheck.words(out)[0]
-    pieces = [w for w in page.words if len(w.text) >= 3 and w.text in LONG]
+    pieces = [w for w in page.words if len(w.text) >= 3 and w.text in LONG * 3]
 
-    assert "".join(w.text for w in pieces).count(LONG[-8:]) == 1  # the first row's text, all of it
+    assert "".join(w.text for w in pieces).count(LONG[-8:]) == 3  # the first row's text, all of it
     assert len({round(w.y0) for w in pieces}) >= 3  # wrapped onto several lines
     for word in pieces:
         assert left < word.x0 and word.x1 < right, (word, left, right)
+
+
+def test_a_filled_register_fits_dates_and_rooms_on_one_line_and_25_rows_on_a_landscape_page(tmp_path, company):
+    out = tmp_path / "register.pdf"
+    rows = [{"received_at": datetime(2026, 11, 1, 9, 15) + timedelta(minutes=37 * i), "room": f"14-1-{2401 + i}",
+             "reporter": "欧阳娜娜", "phone": "138****5678", "kind": "急修", "content": "电梯停在8楼不动，有人被困",
+             "department": "工程维修部", "limit": "30分钟到场 按时",
+             "finished_at": datetime(2026, 11, 1, 10, 0) + timedelta(minutes=37 * i),
+             "visit_result": "基本满意：基本解决了，就是等得有点久", "handler": "李晓红"} for i in range(60)]
+
+    render_form("request-register", out, company=company, records=rows)
+
+    first = pdfcheck.text(out, layout=True, page=1)
+    assert sum(1 for line in first.splitlines() if "2026-11-0" in line) >= 25
+    assert "2026-11-01 09:15" in first and "14-1-2401" in first  # whole, on one line each
+    assert "基本满意：基本解决了，就是等得有点久" in first.replace(" ", "")
 
 
 def test_record_form_prints_one_record_per_page_with_masked_phone(tmp_path, company):

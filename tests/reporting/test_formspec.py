@@ -129,3 +129,26 @@ def test_locate_finds_nested_array_tables_and_keys():
     assert locate(GOOD, "blocks[0].columns[1]") == 15
     assert locate(GOOD, "blocks[0].columns[1].width") == 18
     assert locate(GOOD, "blocks[3]") is None
+
+
+def test_notice_field_defaults_fill_in_the_estates_details_and_stay_empty_when_unknown():
+    from butler_desk.reporting.noticespec import field_defaults, load_notice, with_defaults
+
+    for template_id in ("water-outage", "power-outage", "gas-outage", "activity", "special-service-prices"):
+        spec = load_notice(template_id)
+        assert field_defaults(spec, {"service_phone": "0755-28881234"}) == {"contact_phone": "0755-28881234"}
+        assert field_defaults(spec, {"service_phone": " "}) == {}  # 小区信息 without 服务电话: asked for
+    spec = load_notice("water-outage")
+    assert with_defaults(spec, {"contact_phone": ""}, {"service_phone": "1"})["contact_phone"] == "1"
+    assert with_defaults(spec, {"contact_phone": "2"}, {"service_phone": "1"})["contact_phone"] == "2"
+
+
+def test_a_notice_default_may_only_use_built_in_placeholders(tmp_path):
+    from butler_desk.reporting.noticespec import parse_notice
+
+    path = tmp_path / "x.toml"
+    path.write_text('[notice]\ntitle = "通知"\nbody = ["{a}"]\n[[fields]]\nkey = "a"\nlabel = "甲"\n'
+                    'default = "{phone}"\n', encoding="utf-8")
+    with pytest.raises(BadInput) as caught:
+        parse_notice(path)
+    assert "fields[0].default" in caught.value.message and "{phone}" in caught.value.message

@@ -113,9 +113,9 @@ def test_a_template_with_an_undeclared_placeholder_names_file_and_key(tmp_path):
 
 
 def test_addressee_uses_the_name_given_and_never_guesses_gender():
-    assert Recipient(name="张三").addressee() == "张三业主"
+    assert Recipient(name="张三").addressee() == "张三先生/女士"
     assert Recipient(name="王芳女士").addressee() == "王芳女士"
-    assert Recipient(room="6栋1单元101").addressee() == "6栋1单元101业主"
+    assert Recipient(room="6栋1单元101").addressee() == "6栋1单元101 业主"
     assert Recipient(name="张三", salutation="张总").addressee() == "张总"
 
 
@@ -128,7 +128,7 @@ def test_letters_and_envelopes_come_out_in_the_same_order(tmp_path, company):
     letter_pages, envelope_pages = pdfcheck.pages_text(letters), pdfcheck.pages_text(envelopes)
     assert batch.letters.pages == len(letter_pages) == 4
     assert batch.envelopes is not None and batch.envelopes.pages == len(envelope_pages) == 4
-    greetings = ["尊敬的张三业主：", "尊敬的李四业主：", "尊敬的6栋1单元101业主：", "尊敬的王芳女士："]
+    greetings = ["尊敬的张三先生/女士：", "尊敬的李四先生/女士：", "尊敬的6栋1单元101业主：", "尊敬的王芳女士："]
     for page, greeting, person, envelope in zip(letter_pages, greetings, PEOPLE, envelope_pages):
         assert greeting in page and f"房号：{person['room']}" in page
         assert "08:00至17:00" in page
@@ -145,3 +145,36 @@ def test_GIVEN_a_bad_postcode_THEN_nothing_is_written(tmp_path, company):
 
     assert "10001" in caught.value.message and "6 位数字" in caught.value.message
     assert list(tmp_path.iterdir()) == []
+
+
+def _activity(details_lines: int) -> dict[str, object]:
+    line = "活动包括亲子游戏、包饺子比赛、社区书画展和邻里跳蚤市场，欢迎邻居们带上家人一起参加，现场还有精美礼品赠送"
+    return {"name": "中秋邻里活动", "start": datetime(2026, 12, 12, 9, 0), "place": "中心广场",
+            "details": "\n".join([line] * details_lines), "audience": "本小区业主及家属",
+            "signup_by": datetime(2026, 12, 10, 17, 0), "contact_phone": "0571-88886666"}
+
+
+@pytest.mark.parametrize("lines", range(8, 14))
+def test_a_long_letter_never_leaves_the_signature_alone_and_later_pages_carry_the_room(tmp_path, company, lines):
+    out = tmp_path / "letter.pdf"
+
+    batch = render_letters("activity", _activity(lines), [{"name": "陈明博", "room": "3栋2单元1101"}], company, out)
+
+    pages = pdfcheck.pages_text(out)
+    assert batch.letters.pages == len(pages) == (1 if lines < 10 else 2)
+    last = pages[-1].split("（续）")[-1]  # the signature is on the last page, after the running head
+    before_signature = last[:last.rfind(company.name)]
+    assert "欢迎踊跃参加！" in before_signature and "活动期间请照看好随行儿童" in before_signature
+    for page in pages[1:]:
+        assert "房号：3栋2单元1101（续）" in page
+
+
+def test_user_paragraphs_are_closed_and_the_activity_name_is_not_doubled(tmp_path, company):
+    out = tmp_path / "letter.pdf"
+
+    render_letters("activity", _activity(2), [{"name": "陈明博", "room": "3栋2单元1101"}], company, out)
+
+    text = pdfcheck.flat_text(out)
+    assert "举办“中秋邻里活动”。" in text and "活动”活动" not in text
+    assert text.count("现场还有精美礼品赠送。") == 2  # each typed line ends as a sentence
+    assert "尊敬的陈明博先生/女士：" in text

@@ -88,9 +88,10 @@ def test_letters_greet_each_household_and_envelopes_carry_the_right_address(noti
     batch = notices.issue("water-outage", WATER, Selection(clusters=("一组团",)), out, issued_on=ISSUED)
     households = batch.households.households
     letters = {h.unit_code: text for h, text in zip(households, pages_text(batch.letters.path), strict=True)}
-    assert "尊敬的王五住户" in letters["3-2-202"]  # the tenant of a let unit, not the absent owner
-    assert "尊敬的张三业主" in letters["3-2-1201"]
-    assert "尊敬的赵六业主" in letters["3-2-1202"]
+    assert "尊敬的王五先生/女士：" in letters["3-2-202"]  # the tenant of a let unit, not the absent owner
+    assert "尊敬的张三先生/女士：" in letters["3-2-1201"]
+    assert "尊敬的赵六先生/女士：" in letters["3-2-1202"]
+    assert "请您提前做好储水准备" in letters["3-2-1201"] and "各位" not in letters["3-2-1201"]
     envelopes = {h.unit_code: text for h, text in zip(households, pages_text(batch.envelopes.path), strict=True)}
     assert "北京市朝阳区建国路1号" in envelopes["3-2-1202"] and "100022" in envelopes["3-2-1202"]
     assert "赵六" in envelopes["3-2-1202"]
@@ -126,7 +127,7 @@ def test_the_batch_is_recorded_with_one_copy_per_household_and_its_method(ctx, n
 def test_a_name_with_a_rare_character_is_warned_about(notices, estate, out, rare_char):
     batch = notices.issue("water-outage", WATER, Selection(buildings=("10",)), out, issued_on=ISSUED)
     assert rare_char in batch.missing_chars
-    assert f"王{rare_char}" in batch.missing_chars[rare_char]
+    assert f"收件人“王{rare_char}”" in batch.missing_chars[rare_char]  # named with its field
     assert "无法打印" in batch.warning and f"王{rare_char}" in batch.warning
 
 
@@ -246,3 +247,38 @@ def test_GIVEN_a_rename_fails_after_the_record_WHEN_the_next_batch_starts_THEN_t
     assert page_count(files.letters) == len(second.households.households)
     assert sorted(out.iterdir()) == sorted([*files.paths(), *second.files.values()])
     assert recorded.document_id != second.document_id
+
+
+def test_the_contact_phone_defaults_to_the_estates_service_phone_and_the_gas_notice_names_its_hotline(
+        notices, estate, out):
+    gas = {"gas_company": "深圳燃气", "gas_hotline": "0755-83000000", "start": "2026-12-01 09:00",
+           "end": "2026-12-01 17:00", "area": "3栋", "reason": "管道改造"}  # no 咨询电话 typed
+
+    batch = notices.issue("gas-outage", gas, Selection(buildings=("3",)), out, issued_on=ISSUED)
+
+    text = flat_text(batch.notice.path)
+    assert "拨打燃气抢修电话0755-83000000" in text
+    assert "0755-28881234" in text  # 小区信息 → 服务电话
+    typed = notices.issue("gas-outage", {**gas, "contact_phone": "0755-11112222"}, Selection(buildings=("3",)),
+                          out, issued_on=ISSUED)
+    assert "0755-11112222" in flat_text(typed.notice.path)
+    with pytest.raises(BadInput) as caught:
+        notices.issue("gas-outage", {k: v for k, v in gas.items() if k != "gas_hotline"},
+                      Selection(buildings=("3",)), out, issued_on=ISSUED)
+    assert caught.value.field == "gas_hotline" and "燃气抢修电话" in caught.value.message
+
+
+def test_the_salutation_setting_greets_the_flat_by_its_room_code(ctx, notices, estate, out):
+    from butler_desk.services.recipients import RecipientService
+
+    assert RecipientService(ctx).salutation_style() == "name"
+    assert RecipientService(ctx).set_salutation_style("按房号") == "room"
+    with pytest.raises(BadInput) as caught:
+        RecipientService(ctx).set_salutation_style("按性别")
+    assert caught.value.field == "letter_salutation"
+
+    batch = notices.issue("water-outage", WATER, Selection(units=("3-2-1201", "3-2-202")), out, issued_on=ISSUED)
+
+    letters = flat_text(batch.letters.path)
+    assert "尊敬的3-2-1201业主：" in letters and "尊敬的3-2-202住户：" in letters
+    assert "张三" not in letters

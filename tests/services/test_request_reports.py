@@ -158,11 +158,35 @@ def test_the_complaint_record_has_every_field_of_the_printed_form(office):
         "signed": "已签字", "operator": "李晓红",
     }
     assert record["content"] == "楼上装修噪音扰民"
-    assert record["handling"].splitlines() == ["2026-11-16 09:10 到达现场", "2026-11-16 09:15 判定为有效（一般投诉）",
-                                               "2026-11-16 09:20 派单至安防部，责任人孙队长"]
-    assert (record["result"], record["feedback"], record["visit_opinion"]) == ("已劝告装修户", "已告知业主", "很及时")
+    assert record["handling"].splitlines() == [  # every step from contact to 确认已解决, with who did it
+        "2026-11-16 09:10 到达现场（李晓红）", "2026-11-16 09:15 判定为有效（一般投诉）（李晓红）",
+        "2026-11-16 09:20 派单至安防部，责任人孙队长（李晓红）", "2026-11-16 10:20 处理结果：已劝告装修户（李晓红）",
+        "2026-11-16 10:30 反馈业户：已告知业主（李晓红）", "2026-11-16 10:35 确认已解决（李晓红）"]
+    assert record["recorder"] == "李晓红"  # 记录人: who received it
+    assert record["plan"] == "派单至安防部，责任人孙队长"
+    assert record["responded"] == "2026-11-16 09:10（1小时内，按时）"
+    assert record["feedback_time"] == "2026-11-16 10:30（4小时内，按时）"
+    assert record["resolved_time"] == "2026-11-16 10:35（8小时内，按时）"
+    assert record["result"] == "已劝告装修户（2026-11-16 10:20，李晓红）"
+    assert (record["feedback"], record["visit_opinion"]) == ("已告知业主", "很及时")
     assert record["visited_at"] == "2026-11-17 10:35" and record["visitor"] == "李晓红"
     assert all(isinstance(value, str) for value in record.values())
+
+
+def test_the_printed_complaint_record_runs_to_the_resolution_and_leaves_room_for_the_departments_correction(
+        office, ctx, tmp_path):
+    from butler_desk.services.printing import PrintService
+
+    service, clock, home, owner = office
+    rid = _finished_complaint(service, clock, home, owner)
+
+    result = PrintService(ctx).print_request_form("complaint-record", rid, tmp_path / "complaint.pdf")
+
+    text = flat_text(result.path)
+    assert result.pages == 1
+    for seen in ("记录人李晓红", "反馈业户：已告知业主", "确认已解决", "派单至安防部，责任人孙队长", "2026-11-1610:30（4小时内，按时）",
+                 "责任部门整改及培训", "责任部门负责人：", "业主签字：", "处理方案"):
+        assert seen in text, seen
 
 
 def _reveals(ctx) -> list[tuple[str, str]]:
@@ -326,3 +350,20 @@ def test_statistics_of_a_period_count_what_was_received_and_closed_in_it(office)
     assert {x.key: (x.met, x.overdue) for x in stats.by_limit}["complaint_feedback"] == (1, 0)
     with pytest.raises(BadInput):
         service.stats(date(2026, 11, 18), date(2026, 11, 16))
+
+
+def test_the_registers_time_limit_is_the_one_that_applies_to_the_requests_kind_and_urgency(office):
+    service, clock, home, owner = office
+    lift = service.intake(IntakeInput(None, None, "8栋电梯", "报修", "电话", "电梯停在8楼不动，有人被困",
+                                      urgent=True, fault="电梯"))
+    _step(service, clock, lift, 20, "联系/到场", on_site=True)
+    tap = service.intake(IntakeInput(home, owner, "", "报修", "电话", "阳台水龙头滴水"))
+    complaint = _finished_complaint(service, clock, home, owner)
+
+    rows = {row["number"]: row for row in service.register_rows(date(2026, 11, 16), date(2026, 11, 16))}
+
+    assert rows["BX-2026-000001"]["limit"] == "30分钟到场 按时"  # a lift entrapment: 30 minutes, not 4 hours
+    assert rows["BX-2026-000002"]["limit"].startswith("4小时反馈")
+    assert rows["TS-2026-000001"]["limit"] == "1小时联系 按时"
+    assert rows["BX-2026-000001"]["kind"] == "急修" and rows["BX-2026-000002"]["room"] == "3-2-1201"
+    assert (lift, tap, complaint) == (1, 2, 3)
