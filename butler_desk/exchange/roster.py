@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from butler_desk.exchange.roster_columns import (
     ADDRESS_TEXT,
     CLUSTER_TEXT,
     COLUMNS_BY_KEY,
+    UNIT_NOTES_TEXT,
     MATCHER,
     NOTES_TEXT,
     PERSON_KEYS,
@@ -50,6 +51,7 @@ from butler_desk.exchange.roster_columns import (
     to_status,
 )
 from butler_desk.exchange.sheets import open_spreadsheet
+from butler_desk.exchange.xlsx_stream import UNCALCULATED
 
 __all__ = [
     "ROSTER_COLUMNS",
@@ -68,6 +70,11 @@ _TOTAL_WORDS = ("合计", "总计", "小计")
 _MARKER_FIRST_CHARS = frozenset(word[0] for word in _INSTRUCTION_STARTS + _TOTAL_WORDS)
 _CHECK_EVERY = 256
 _CANONICAL_ROOM = re.compile(r"([1-9][0-9]{0,3})-(?:([1-9][0-9]?)-)?([1-9][0-9]{0,4})")
+# Move-in dates outside these bounds are typing slips (1900 is Excel's day zero, 2099 a
+# placeholder): no estate in the ledger was handed over before 1950.
+EARLIEST_MOVE_IN = date(1950, 1, 1)
+MOVE_IN_FUTURE_DAYS = 366
+UNCALCULATED_MESSAGE = "公式没有计算结果，请在 Excel 中打开并保存后再导入"
 
 
 @dataclass(frozen=True)
@@ -88,9 +95,10 @@ class RosterRow:
     id_number: str | None
     mailing_address: str | None
     postcode: str | None
-    key_client: bool
+    key_client: bool | None  # None when the cell is blank: an existing person keeps their flag
     move_in: date | None
     notes: str | None
+    unit_notes: str | None = None  # 房屋备注 (the ledger export writes it)
 
 
 @dataclass(frozen=True)
@@ -135,15 +143,19 @@ def read_roster(
     *,
     progress: Callable[[int, int], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
+    today: date | None = None,
 ) -> RosterFile:
     """Read every sheet with a roster header; raise ``BadInput`` for file-level problems.
+
+    ``today`` (the estate's date) bounds the move-in dates: none before 1950 or more than
+    a year ahead. Without it, the local date of this computer is used.
 
     ``progress(done, total)`` is called every few hundred rows (``total`` is an estimate
     from the sheet dimensions, 0 when unknown); ``Cancelled`` is raised as soon as
     ``is_cancelled()`` returns True.
     """
     with _cyclic_gc_paused():
-        return _read_roster(Path(path), progress, is_cancelled)
+        return _read_roster(Path(path), progress, is_cancelled, today or date.today())
 
 
 @contextmanager
@@ -161,7 +173,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _read_roster(
-    path: Path, progress: Callable[[int, int], None] | None, is_cancelled: Callable[[], bool] | None
+    path: Path, progress: Callable[[int, int], None] | None, is_cancelled: Callable[[], bool] | None, today: date
 ) -> RosterFile:
     roster = RosterFile(path=path, sheets=[], rows=[], issues=[], total_rows=0)
     seen: dict[tuple[str, str | None], tuple[str, int]] = {}
@@ -178,7 +190,7 @@ def _read_roster(
             layout = SheetLayout(header, _resolve_columns(header.columns))
             roster.sheets.append(sheet.name)
             roster.layouts[sheet.name] = layout
-            parser = _RowParser(sheet.name, layout, seen)
+            parser = _RowParser(sheet.name, layout, seen, today)
             for number, values, own in rows:
                 done += 1
                 if done % _CHECK_EVERY == 0:
@@ -263,6 +275,7 @@ _FIELDS: tuple[tuple[str, Callable[[Any, str], Any], bool], ...] = (
     ("key_client", cell_flag, True),
     ("move_in", cell_date, True),
     ("notes", NOTES_TEXT, False),
+    ("unit_notes", UNIT_NOTES_TEXT, False),
 )
 
 
@@ -273,8 +286,10 @@ def _formula_error(header: str, value: str) -> str:
 class _RowParser:
     """Turns one sheet's rows into ``RosterRow``s or issues, with duplicate detection across sheets."""
 
-    def __init__(self, sheet: str, layout: SheetLayout, seen: dict[tuple[str, str | None], tuple[str, int]]) -> None:
+    def __init__(self, sheet: str, layout: SheetLayout, seen: dict[tuple[str, str | None], tuple[str, int]],
+                 today: date) -> None:
         self.sheet = sheet
+        self.latest_move_in = today + timedelta(days=MOVE_IN_FUTURE_DAYS)
         self.texts = [layout.header.text(i) for i in range(len(layout.header.cells))]
         self.index = {key: indexes[0] for key, indexes in layout.columns.items()}
         for key, index in self.index.items():
@@ -306,6 +321,14 @@ class _RowParser:
             else:
                 letter = get_column_letter(index + 1)
                 issues.append(RowIssue(self.sheet, number, self.header_text(index), letter, message))
+
+        if UNCALCULATED in values:
+            # Said per cell: the value the formula stands for is unknown, never silently blank.
+            values = list(values)
+            for index, value in enumerate(values):
+                if value is UNCALCULATED:
+                    issue(index, UNCALCULATED_MESSAGE)
+                    values[index] = None
 
         # The columns the sheet has, in one loop: this runs for every cell of the file.
         got: dict[str, Any] = {}
@@ -354,6 +377,11 @@ class _RowParser:
                 issue(index, exc.message)
                 return None
 
+        move_in = got.get("move_in")
+        if move_in is not None and not EARLIEST_MOVE_IN <= move_in <= self.latest_move_in:
+            issue(self.index["move_in"],
+                  f"{texts[self.index['move_in']]}“{move_in.isoformat()}”不合理：应在 {EARLIEST_MOVE_IN.year} 年之后、"
+                  f"不晚于 {self.latest_move_in.isoformat()}，请核对后重新填写")
         phones: list[str] = []
         for index in self.phone_indexes:
             for phone in read(index, to_phones) or ():
@@ -397,7 +425,7 @@ class _RowParser:
                 fee_rate=get("fee_rate"), status=get("status"), name=name, role=get("role") or PartyRole.OWNER,
                 phones=tuple(phones), id_type=id_type if id_number else None, id_number=id_number,
                 mailing_address=get("mailing_address"), postcode=get("postcode"),
-                key_client=get("key_client") or False, move_in=get("move_in"), notes=get("notes"),
+                key_client=get("key_client"), move_in=move_in, notes=get("notes"), unit_notes=get("unit_notes"),
             ),
             [],
         )

@@ -93,6 +93,9 @@ ROSTER_COLUMNS: tuple[RosterColumn, ...] = (
         "building", "楼栋", ("楼号", "栋号", "楼栋号", "栋", "幢", "幢号", "楼宇", "楼座", "座", "楼栋名称"),
         "", "", 8, in_template=False),
     RosterColumn("unit", "单元", ("单元号", "单元名称"), "", "", 8, in_template=False),
+    # The unit's own note, apart from the person's 备注 (the ledger export writes both).
+    RosterColumn("unit_notes", "房屋备注", ("房屋说明",), "选填。房屋本身的备注（导出的台账带有这一列）", "", 20,
+                 in_template=False),
 )
 
 COLUMNS_BY_KEY = {column.key: column for column in ROSTER_COLUMNS}
@@ -127,7 +130,7 @@ _FEE_UNITS = re.compile(r"元?(?:[/每·]?(?:m2|平方米|平米|平|月))*")
 _NAME_SEPARATORS = re.compile(r"[、,，;；/|]")
 _CJK_NAME = re.compile(r"[\u3400-\u9fff·• ]+")
 _PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_TEXT_LIMITS = {"cluster": 50, "name": 50, "mailing_address": 200, "notes": 1000}
+_TEXT_LIMITS = {"cluster": 50, "name": 50, "mailing_address": 200, "notes": 1000, "unit_notes": 1000}
 # "与业主关系" columns use kinship words; they all mean a family member living there.
 _RELATION_WORDS = {
     "本人": PartyRole.OWNER, "户主": PartyRole.OWNER, "产权人本人": PartyRole.OWNER,
@@ -162,6 +165,7 @@ def to_id_type(value: Any, what: str) -> IdType:
 CLUSTER_TEXT = limited_text("cluster")
 ADDRESS_TEXT = limited_text("mailing_address")
 NOTES_TEXT = limited_text("notes")
+UNIT_NOTES_TEXT = limited_text("unit_notes")
 
 
 def to_area(value: Any, what: str) -> Decimal:
@@ -205,12 +209,21 @@ def to_phones(value: Any, what: str) -> list[str]:
     # it unchanged, so skip its general parsing (a large share of the read time).
     if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
         return [value]
-    return [phone.number for phone in parse_phones(cell_code_text(value, what))]
+    text = cell_code_text(value, what)
+    _refuse_masked(text, what)
+    return [phone.number for phone in parse_phones(text)]
+
+
+def _refuse_masked(text: str, what: str) -> None:
+    if "*" in text:
+        raise BadInput(f"{what}“{text}”是隐藏了中间几位的号码，无法导入：请用“导出明文”的台账修改后导入，"
+                       "或清空这一格（清空则保留原有号码）")
 
 
 def id_number_converter(id_type: IdType | None) -> Callable[[Any, str], str]:
     def convert(value: Any, what: str) -> str:
         text = cell_code_text(value, what)
+        _refuse_masked(text, what)
         return validate_id_number(text, id_type or guess_id_type(text))
 
     return convert
