@@ -99,8 +99,9 @@ def test_a_changed_row_updates_the_unit_and_is_audited(ctx, service, tmp_path):
     ledger = LedgerService(ctx)
     unit_id = next(r.unit_id for r in ledger.load_index().rows if r.code == "3-2-1201")
     assert str(ledger.unit_detail(unit_id).area) == "90.00"
-    latest = ledger.unit_history(unit_id)[0]
-    assert ("建筑面积(㎡)", "89.50", "90.00") in latest.changes
+    changes = [change for entry in ledger.unit_history(unit_id)[:2] for change in entry.changes]
+    assert ("建筑面积(㎡)", "89.50", "90.00") in changes
+    assert ("电话", "138****5678", "138****5678、139****2222") in changes
 
 
 def test_a_dry_run_reports_the_same_counts_and_writes_nothing(service, tmp_path, db_path):
