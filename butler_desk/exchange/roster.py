@@ -18,37 +18,25 @@ from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.rooms import RoomCode, parse_room_code, split_area_prefix
 from butler_desk.exchange import Cancelled
-from butler_desk.exchange.cells import (
-    cell_date,
-    cell_flag,
-    cell_text,
-    excel_error,
-    is_blank,
-)
+from butler_desk.exchange.cells import cell_text, excel_error, is_blank
 from butler_desk.exchange.failed_rows import write_failed_rows
 from butler_desk.exchange.headers import Header, locate_header
 from butler_desk.exchange.roster_columns import (
-    ADDRESS_TEXT,
-    CLUSTER_TEXT,
     COLUMNS_BY_KEY,
-    UNIT_NOTES_TEXT,
+    EARLIEST_MOVE_IN,
     MATCHER,
-    NOTES_TEXT,
+    MOVE_IN_FUTURE_DAYS,
     PERSON_KEYS,
     ROSTER_COLUMNS,
+    ROW_FIELDS,
+    UNCALCULATED_MESSAGE,
     RosterColumn,
     accepts_header,
     expected_headers_text,
+    formula_error,
     guess_id_type,
     id_number_converter,
-    to_area,
-    to_fee_rate,
-    to_id_type,
-    to_name,
     to_phones,
-    to_postcode,
-    to_role,
-    to_status,
 )
 from butler_desk.exchange.sheets import open_spreadsheet
 from butler_desk.exchange.xlsx_stream import UNCALCULATED
@@ -70,11 +58,6 @@ _TOTAL_WORDS = ("合计", "总计", "小计")
 _MARKER_FIRST_CHARS = frozenset(word[0] for word in _INSTRUCTION_STARTS + _TOTAL_WORDS)
 _CHECK_EVERY = 256
 _CANONICAL_ROOM = re.compile(r"([1-9][0-9]{0,3})-(?:([1-9][0-9]?)-)?([1-9][0-9]{0,4})")
-# Move-in dates outside these bounds are typing slips (1900 is Excel's day zero, 2099 a
-# placeholder): no estate in the ledger was handed over before 1950.
-EARLIEST_MOVE_IN = date(1950, 1, 1)
-MOVE_IN_FUTURE_DAYS = 366
-UNCALCULATED_MESSAGE = "公式没有计算结果，请在 Excel 中打开并保存后再导入"
 
 
 @dataclass(frozen=True)
@@ -261,28 +244,6 @@ def _is_not_data(values: list[Any], layout: SheetLayout) -> bool:
     )
 
 
-# The fields read one column each, in the order they are converted.
-_FIELDS: tuple[tuple[str, Callable[[Any, str], Any], bool], ...] = (
-    ("cluster", CLUSTER_TEXT, True),
-    ("area", to_area, False),
-    ("fee_rate", to_fee_rate, True),
-    ("status", to_status, True),
-    ("name", to_name, False),
-    ("role", to_role, True),
-    ("id_type", to_id_type, True),
-    ("mailing_address", ADDRESS_TEXT, False),
-    ("postcode", to_postcode, True),
-    ("key_client", cell_flag, True),
-    ("move_in", cell_date, True),
-    ("notes", NOTES_TEXT, False),
-    ("unit_notes", UNIT_NOTES_TEXT, False),
-)
-
-
-def _formula_error(header: str, value: str) -> str:
-    return f"{header}是公式错误值 {excel_error(value)}：请改成实际内容，或把公式结果“选择性粘贴为数值”"
-
-
 class _RowParser:
     """Turns one sheet's rows into ``RosterRow``s or issues, with duplicate detection across sheets."""
 
@@ -300,7 +261,7 @@ class _RowParser:
         self.present_person_keys = [k for k in PERSON_KEYS if k in self.index]
         # (key, column index, converter, remember) of each single-column field the sheet has;
         # choice columns repeat a handful of values, so each answer (or its error) is remembered.
-        self.fields = [(key, self.index[key], convert, remember) for key, convert, remember in _FIELDS
+        self.fields = [(key, self.index[key], convert, remember) for key, convert, remember in ROW_FIELDS
                        if key in self.index]
         self.id_number_index = self.index.get("id_number", -1)
         self.memo: dict[tuple[str, type, Any], tuple[Any, str | None]] = {}
@@ -342,7 +303,7 @@ class _RowParser:
                 if not value.strip():
                     continue
                 if value[0] == "#" and excel_error(value):
-                    issue(index, _formula_error(texts[index], value))
+                    issue(index, formula_error(texts[index], value))
                     continue
             if remember:
                 memo_key = (key, value.__class__, value)
@@ -369,7 +330,7 @@ class _RowParser:
             if is_blank(value):
                 return None
             if value.__class__ is str and value[0] == "#" and excel_error(value):
-                issue(index, _formula_error(texts[index], value))
+                issue(index, formula_error(texts[index], value))
                 return None
             try:
                 return convert(value, texts[index])

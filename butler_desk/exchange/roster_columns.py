@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ from butler_desk.domain.contacts import (
 )
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput
-from butler_desk.exchange.cells import cell_code_text, cell_decimal, cell_text
+from butler_desk.exchange.cells import cell_code_text, cell_date, cell_decimal, cell_flag, cell_text, excel_error
 from butler_desk.exchange.headers import HeaderMatcher
 
 
@@ -250,3 +251,32 @@ def guess_id_type(number: str) -> IdType:
     if _PASSPORT_SHAPE.fullmatch(compact):
         return IdType.PASSPORT
     return IdType.OTHER
+
+
+# The fields read one column each, in the order they are converted: (key, converter, whether
+# the converter's answer may be remembered per distinct cell value).
+ROW_FIELDS: tuple[tuple[str, Callable[[Any, str], Any], bool], ...] = (
+    ("cluster", CLUSTER_TEXT, True),
+    ("area", to_area, False),
+    ("fee_rate", to_fee_rate, True),
+    ("status", to_status, True),
+    ("name", to_name, False),
+    ("role", to_role, True),
+    ("id_type", to_id_type, True),
+    ("mailing_address", ADDRESS_TEXT, False),
+    ("postcode", to_postcode, True),
+    ("key_client", cell_flag, True),
+    ("move_in", cell_date, True),
+    ("notes", NOTES_TEXT, False),
+    ("unit_notes", UNIT_NOTES_TEXT, False),
+)
+
+# Move-in dates outside these bounds are typing slips (1900 is Excel's day zero, 2099 a
+# placeholder): no estate in the ledger was handed over before 1950.
+EARLIEST_MOVE_IN = date(1950, 1, 1)
+MOVE_IN_FUTURE_DAYS = 366
+UNCALCULATED_MESSAGE = "公式没有计算结果，请在 Excel 中打开并保存后再导入"
+
+
+def formula_error(header: str, value: str) -> str:
+    return f"{header}是公式错误值 {excel_error(value)}：请改成实际内容，或把公式结果“选择性粘贴为数值”"
