@@ -144,8 +144,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"butler-desk: 已导入其余 {summary.imported_rows} 行；有问题的 {summary.failed_rows} 行未导入。",
                   file=sys.stderr)
         else:
-            print(f"butler-desk: 文件中有 {summary.failed_rows} 行有问题，未导入任何数据。改正后重新导入，"
-                  f"或加 --skip-bad 只导入其余 {summary.imported_rows} 行。", file=sys.stderr)
+            rest = f"，或加 --skip-bad 只导入其余 {summary.imported_rows} 行" if summary.imported_rows else ""
+            print(f"butler-desk: 文件中有 {summary.failed_rows} 行有问题，未导入任何数据。请改正后重新导入{rest}。",
+                  file=sys.stderr)
         return EXIT_BAD_DATA
     return EXIT_OK
 

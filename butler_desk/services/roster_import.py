@@ -75,8 +75,9 @@ class ImportSummary:
 
     def describe(self) -> str:
         if not self.dry_run and not self.written:
+            rest = f"，或选择只导入其余 {self.imported_rows} 行" if self.imported_rows else ""
             return (f"共 {self.total_rows} 行，其中 {self.failed_rows} 行有问题：未导入任何数据。"
-                    f"请改正这些行后重新导入，或选择只导入其余 {self.imported_rows} 行。")
+                    f"请改正这些行后重新导入{rest}。")
         verb = "将" if self.dry_run else "已"
         text = (
             f"共 {self.total_rows} 行：{verb}导入 {self.imported_rows} 行（其中无变化 {self.unchanged_rows} 行），"
