@@ -35,8 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="从 Excel/CSV 导入")
     p.add_argument("kind", choices=["roster"], help="导入种类：roster（业户资料）")
     p.add_argument("file", help="要导入的 .xlsx 或 .csv 文件")
-    p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
-    p.add_argument("--errors-out", help="把有问题的行另存为 xlsx（含“错误原因”列）")
+    p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入（有问题的行时退出码为 3）")
+    p.add_argument("--skip-bad", action="store_true",
+                   help="文件中有问题的行时，仍导入其余的行（默认一行也不导入）；退出码仍为 3")
+    p.add_argument("--errors-out", help="把有问题的行另存为 xlsx（含“错误原因”列和完整电话、证件号，须同时给出 --reason）")
+    p.add_argument("--reason", default="", help="另存出错行的原因（记入变更记录）")
     p.add_argument("--estate", default="", help="数据库为空时新建的小区名称")
     _db_arg(p)
     p.set_defaults(handler=cmd_import)
@@ -44,7 +47,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="导出到 Excel")
     p.add_argument("kind", choices=["ledger"], help="导出种类：ledger（业户台账）")
     p.add_argument("--out", required=True, help="输出文件（.xlsx）")
-    p.add_argument("--unmasked", action="store_true", help="电话、证件号显示明文（将记入变更记录）")
+    p.add_argument("--unmasked", action="store_true", help="电话、证件号显示明文（须同时给出 --reason，记入变更记录）")
+    p.add_argument("--reason", default="", help="导出明文的原因，如“交总部存档”")
     _db_arg(p)
     p.set_defaults(handler=cmd_export)
 
@@ -112,13 +116,16 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Exit 0 only when every row was fine; a file with problems is bad data (3), whatever was imported."""
     from butler_desk.services.roster_import import RosterImportService
 
+    if args.errors_out and not args.reason.strip():
+        raise UsageError("--errors-out 会写出完整电话、证件号：请用 --reason \"原因\" 说明用途（将记入变更记录）")
     path = Path(args.file).expanduser()
     ctx = _context(args)
     service = RosterImportService(ctx)
     roster = service.read(path)
-    summary = service.import_roster(roster, dry_run=args.dry_run, estate_name=args.estate)
+    summary = service.import_roster(roster, dry_run=args.dry_run, skip_bad=args.skip_bad, estate_name=args.estate)
     print(summary.describe())
     for issue in summary.issues:
         where = f"工作表“{issue.sheet}” 第 {issue.row} 行"
@@ -126,17 +133,31 @@ def cmd_import(args: argparse.Namespace) -> int:
             where += f" “{issue.column}”列" + (f"（{issue.column_letter}）" if issue.column_letter else "")
         print(f"  {where}：{issue.message}", file=sys.stderr)
     if args.errors_out and summary.issues:
-        out = service.save_failed_rows(summary, Path(args.errors_out).expanduser())
-        print(f"有问题的行已另存为：{out}")
+        out = service.save_failed_rows(summary, Path(args.errors_out).expanduser(), reason=args.reason)
+        print(f"有问题的行已另存为：{out}（含完整电话、证件号，已记录）")
     if args.dry_run:
         print("（试导入：未写入数据库）")
-    return EXIT_BAD_DATA if summary.issues and summary.imported_rows == 0 else EXIT_OK
+    if summary.issues:
+        if args.dry_run:
+            print(f"butler-desk: 文件中有 {summary.failed_rows} 行有问题（见上）。", file=sys.stderr)
+        elif summary.written:
+            print(f"butler-desk: 已导入其余 {summary.imported_rows} 行；有问题的 {summary.failed_rows} 行未导入。",
+                  file=sys.stderr)
+        else:
+            rest = f"，或加 --skip-bad 只导入其余 {summary.imported_rows} 行" if summary.imported_rows else ""
+            print(f"butler-desk: 文件中有 {summary.failed_rows} 行有问题，未导入任何数据。请改正后重新导入{rest}。",
+                  file=sys.stderr)
+        return EXIT_BAD_DATA
+    return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from butler_desk.services.ledger_export import LedgerExportService
 
-    out = LedgerExportService(_context(args)).export(Path(args.out).expanduser(), masked=not args.unmasked)
+    if args.unmasked and not args.reason.strip():
+        raise UsageError("--unmasked 会导出完整电话、证件号：请用 --reason \"原因\" 说明用途（将记入变更记录）")
+    out = LedgerExportService(_context(args)).export(Path(args.out).expanduser(), masked=not args.unmasked,
+                                                     reason=args.reason)
     print(f"已导出业户台账：{out}" + ("（电话、证件号为明文，已记录）" if args.unmasked else "（电话、证件号已隐藏）"))
     return EXIT_OK
 

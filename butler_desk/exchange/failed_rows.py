@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -17,6 +16,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from butler_desk.exchange.headers import header_display
 from butler_desk.exchange.roster_columns import MATCHER
 from butler_desk.exchange.sheets import save_workbook
+from butler_desk.exchange.xlsx_out import new_workbook
 
 if TYPE_CHECKING:
     from butler_desk.exchange.roster import RosterFile, RowIssue
@@ -47,9 +47,7 @@ def write_failed_rows(roster: RosterFile, out: Path) -> Path:
     by_row: dict[tuple[str, int], list[RowIssue]] = defaultdict(list)
     for issue in roster.issues:
         by_row[(issue.sheet, issue.row)].append(issue)
-    book = Workbook(write_only=True)
-    book.properties.creator = "管家台"
-    book.properties.title = f"{roster.path.name} 导入失败的行"
+    book = new_workbook(f"{roster.path.name} 导入失败的行")  # holds full numbers: never in the temp folder
     used_titles: set[str] = set()
     for sheet in roster.sheets:
         layout = roster.layouts[sheet]

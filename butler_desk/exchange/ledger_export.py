@@ -28,47 +28,52 @@ UNMASKED_NOTE = "含业户个人信息，请妥善保管，勿外传"
 
 @dataclass(frozen=True)
 class LedgerExportRow:
-    """One unit of the ledger as it is exported; people are already joined into text."""
+    """One person at one unit (or a unit with nobody), as the roster template lays it out.
+
+    One row per person, the unit's own columns repeated on each, so the file imports back
+    as a roster (``import roster``): an office exports, fixes in Excel and imports again.
+    """
 
     cluster: str | None
-    building: str
-    unit: str
     room_code: str
     status_label: str
     area: Decimal | None
     fee_rate: Decimal | None
-    key_client: bool
-    owners: str
-    occupants: str
-    phones: str  # already masked or not by the caller
-    id_numbers: str  # same
-    mailing_address: str | None
-    postcode: str | None
-    move_in: date | None
-    notes: str | None
+    name: str = ""
+    role_label: str = ""
+    phones: str = ""  # already masked or not by the caller, joined with "、"
+    id_type_label: str = ""
+    id_number: str = ""  # same
+    mailing_address: str | None = None
+    postcode: str | None = None
+    key_client: bool | None = None  # None for a unit row with nobody on it
+    move_in: date | None = None
+    notes: str | None = None  # the person's
+    unit_notes: str | None = None
 
 
 # Data cells stay on one line: a program that opens the file may keep the stored row height
-# and show only part of a wrapped cell (LibreOffice does). Widths fit the usual content
-# instead (two owners, two masked phones).
+# and show only part of a wrapped cell (LibreOffice does). The headers are the roster
+# template's, so the reader maps every column back.
 _COLUMNS: tuple[Column, ...] = (
     Column("组团", 10),
-    Column("楼栋", 6),
-    Column("单元", 6),
     Column("房号", 11),
     Column("房屋状态", 12),
     Column("建筑面积(㎡)", 10, "#,##0.00"),
     Column("物业费单价(元/㎡·月)", 11, "0.00"),
-    Column("重点客户", 8),
-    Column("业主", 16),
-    Column("住户", 22),
-    Column("联系电话", 27),
-    Column("证件号码", 22),
-    Column("通讯地址", 34),
+    Column("姓名", 10),
+    Column("身份", 6),
+    Column("联系电话", 26),
+    Column("证件类型", 10),
+    Column("证件号码", 21),
+    Column("通讯地址", 30),
     Column("邮政编码", 9),
+    Column("重点客户", 8),
     Column("入住日期", 11, "yyyy-mm-dd"),
-    Column("备注", 30),
+    Column("备注", 24),
+    Column("房屋备注", 24),
 )
+
 
 def write_ledger(
     rows: Iterable[LedgerExportRow],
@@ -110,8 +115,9 @@ def _title(estate_name: str, exported_on: date, masked: bool) -> str:
 
 
 def _values(row: LedgerExportRow) -> list[Any]:
+    key_client = "" if row.key_client is None else ("是" if row.key_client else "否")
     return [
-        row.cluster or "", row.building, row.unit, row.room_code, row.status_label, row.area, row.fee_rate,
-        "是" if row.key_client else "", row.owners, row.occupants, row.phones, row.id_numbers,
-        row.mailing_address, row.postcode or "", row.move_in, row.notes,
+        row.cluster or "", row.room_code, row.status_label, row.area, row.fee_rate, row.name, row.role_label,
+        row.phones, row.id_type_label, row.id_number, row.mailing_address, row.postcode or "", key_client,
+        row.move_in, row.notes, row.unit_notes,
     ]

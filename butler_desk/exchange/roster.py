@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,38 +18,28 @@ from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.rooms import RoomCode, parse_room_code, split_area_prefix
 from butler_desk.exchange import Cancelled
-from butler_desk.exchange.cells import (
-    cell_date,
-    cell_flag,
-    cell_text,
-    excel_error,
-    is_blank,
-)
+from butler_desk.exchange.cells import cell_text, excel_error, is_blank
 from butler_desk.exchange.failed_rows import write_failed_rows
 from butler_desk.exchange.headers import Header, locate_header
 from butler_desk.exchange.roster_columns import (
-    ADDRESS_TEXT,
-    CLUSTER_TEXT,
     COLUMNS_BY_KEY,
+    EARLIEST_MOVE_IN,
     MATCHER,
-    NOTES_TEXT,
+    MOVE_IN_FUTURE_DAYS,
     PERSON_KEYS,
     ROSTER_COLUMNS,
+    ROW_FIELDS,
+    UNCALCULATED_MESSAGE,
     RosterColumn,
     accepts_header,
     expected_headers_text,
+    formula_error,
     guess_id_type,
     id_number_converter,
-    to_area,
-    to_fee_rate,
-    to_id_type,
-    to_name,
     to_phones,
-    to_postcode,
-    to_role,
-    to_status,
 )
 from butler_desk.exchange.sheets import open_spreadsheet
+from butler_desk.exchange.xlsx_stream import UNCALCULATED
 
 __all__ = [
     "ROSTER_COLUMNS",
@@ -88,9 +78,10 @@ class RosterRow:
     id_number: str | None
     mailing_address: str | None
     postcode: str | None
-    key_client: bool
+    key_client: bool | None  # None when the cell is blank: an existing person keeps their flag
     move_in: date | None
     notes: str | None
+    unit_notes: str | None = None  # 房屋备注 (the ledger export writes it)
 
 
 @dataclass(frozen=True)
@@ -135,15 +126,19 @@ def read_roster(
     *,
     progress: Callable[[int, int], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
+    today: date | None = None,
 ) -> RosterFile:
     """Read every sheet with a roster header; raise ``BadInput`` for file-level problems.
+
+    ``today`` (the estate's date) bounds the move-in dates: none before 1950 or more than
+    a year ahead. Without it, the local date of this computer is used.
 
     ``progress(done, total)`` is called every few hundred rows (``total`` is an estimate
     from the sheet dimensions, 0 when unknown); ``Cancelled`` is raised as soon as
     ``is_cancelled()`` returns True.
     """
     with _cyclic_gc_paused():
-        return _read_roster(Path(path), progress, is_cancelled)
+        return _read_roster(Path(path), progress, is_cancelled, today or date.today())
 
 
 @contextmanager
@@ -161,7 +156,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _read_roster(
-    path: Path, progress: Callable[[int, int], None] | None, is_cancelled: Callable[[], bool] | None
+    path: Path, progress: Callable[[int, int], None] | None, is_cancelled: Callable[[], bool] | None, today: date
 ) -> RosterFile:
     roster = RosterFile(path=path, sheets=[], rows=[], issues=[], total_rows=0)
     seen: dict[tuple[str, str | None], tuple[str, int]] = {}
@@ -178,7 +173,7 @@ def _read_roster(
             layout = SheetLayout(header, _resolve_columns(header.columns))
             roster.sheets.append(sheet.name)
             roster.layouts[sheet.name] = layout
-            parser = _RowParser(sheet.name, layout, seen)
+            parser = _RowParser(sheet.name, layout, seen, today)
             for number, values, own in rows:
                 done += 1
                 if done % _CHECK_EVERY == 0:
@@ -249,32 +244,13 @@ def _is_not_data(values: list[Any], layout: SheetLayout) -> bool:
     )
 
 
-# The fields read one column each, in the order they are converted.
-_FIELDS: tuple[tuple[str, Callable[[Any, str], Any], bool], ...] = (
-    ("cluster", CLUSTER_TEXT, True),
-    ("area", to_area, False),
-    ("fee_rate", to_fee_rate, True),
-    ("status", to_status, True),
-    ("name", to_name, False),
-    ("role", to_role, True),
-    ("id_type", to_id_type, True),
-    ("mailing_address", ADDRESS_TEXT, False),
-    ("postcode", to_postcode, True),
-    ("key_client", cell_flag, True),
-    ("move_in", cell_date, True),
-    ("notes", NOTES_TEXT, False),
-)
-
-
-def _formula_error(header: str, value: str) -> str:
-    return f"{header}是公式错误值 {excel_error(value)}：请改成实际内容，或把公式结果“选择性粘贴为数值”"
-
-
 class _RowParser:
     """Turns one sheet's rows into ``RosterRow``s or issues, with duplicate detection across sheets."""
 
-    def __init__(self, sheet: str, layout: SheetLayout, seen: dict[tuple[str, str | None], tuple[str, int]]) -> None:
+    def __init__(self, sheet: str, layout: SheetLayout, seen: dict[tuple[str, str | None], tuple[str, int]],
+                 today: date) -> None:
         self.sheet = sheet
+        self.latest_move_in = today + timedelta(days=MOVE_IN_FUTURE_DAYS)
         self.texts = [layout.header.text(i) for i in range(len(layout.header.cells))]
         self.index = {key: indexes[0] for key, indexes in layout.columns.items()}
         for key, index in self.index.items():
@@ -285,7 +261,7 @@ class _RowParser:
         self.present_person_keys = [k for k in PERSON_KEYS if k in self.index]
         # (key, column index, converter, remember) of each single-column field the sheet has;
         # choice columns repeat a handful of values, so each answer (or its error) is remembered.
-        self.fields = [(key, self.index[key], convert, remember) for key, convert, remember in _FIELDS
+        self.fields = [(key, self.index[key], convert, remember) for key, convert, remember in ROW_FIELDS
                        if key in self.index]
         self.id_number_index = self.index.get("id_number", -1)
         self.memo: dict[tuple[str, type, Any], tuple[Any, str | None]] = {}
@@ -307,6 +283,14 @@ class _RowParser:
                 letter = get_column_letter(index + 1)
                 issues.append(RowIssue(self.sheet, number, self.header_text(index), letter, message))
 
+        if UNCALCULATED in values:
+            # Said per cell: the value the formula stands for is unknown, never silently blank.
+            values = list(values)
+            for index, value in enumerate(values):
+                if value is UNCALCULATED:
+                    issue(index, UNCALCULATED_MESSAGE)
+                    values[index] = None
+
         # The columns the sheet has, in one loop: this runs for every cell of the file.
         got: dict[str, Any] = {}
         for key, index, convert, remember in self.fields:
@@ -319,7 +303,7 @@ class _RowParser:
                 if not value.strip():
                     continue
                 if value[0] == "#" and excel_error(value):
-                    issue(index, _formula_error(texts[index], value))
+                    issue(index, formula_error(texts[index], value))
                     continue
             if remember:
                 memo_key = (key, value.__class__, value)
@@ -346,7 +330,7 @@ class _RowParser:
             if is_blank(value):
                 return None
             if value.__class__ is str and value[0] == "#" and excel_error(value):
-                issue(index, _formula_error(texts[index], value))
+                issue(index, formula_error(texts[index], value))
                 return None
             try:
                 return convert(value, texts[index])
@@ -354,6 +338,11 @@ class _RowParser:
                 issue(index, exc.message)
                 return None
 
+        move_in = got.get("move_in")
+        if move_in is not None and not EARLIEST_MOVE_IN <= move_in <= self.latest_move_in:
+            issue(self.index["move_in"],
+                  f"{texts[self.index['move_in']]}“{move_in.isoformat()}”不合理：应在 {EARLIEST_MOVE_IN.year} 年之后、"
+                  f"不晚于 {self.latest_move_in.isoformat()}，请核对后重新填写")
         phones: list[str] = []
         for index in self.phone_indexes:
             for phone in read(index, to_phones) or ():
@@ -397,7 +386,7 @@ class _RowParser:
                 fee_rate=get("fee_rate"), status=get("status"), name=name, role=get("role") or PartyRole.OWNER,
                 phones=tuple(phones), id_type=id_type if id_number else None, id_number=id_number,
                 mailing_address=get("mailing_address"), postcode=get("postcode"),
-                key_client=get("key_client") or False, move_in=get("move_in"), notes=get("notes"),
+                key_client=get("key_client"), move_in=move_in, notes=get("notes"), unit_notes=get("unit_notes"),
             ),
             [],
         )

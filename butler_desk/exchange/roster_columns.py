@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from butler_desk.domain.contacts import (
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.money import AREA_EXAMPLE, FEE_RATE_EXAMPLE, check_area, check_fee_rate
-from butler_desk.exchange.cells import cell_code_text, cell_decimal, cell_text
+from butler_desk.exchange.cells import cell_code_text, cell_date, cell_decimal, cell_flag, cell_text, excel_error
 from butler_desk.exchange.headers import HeaderMatcher
 
 
@@ -94,6 +95,9 @@ ROSTER_COLUMNS: tuple[RosterColumn, ...] = (
         "building", "楼栋", ("楼号", "栋号", "楼栋号", "栋", "幢", "幢号", "楼宇", "楼座", "座", "楼栋名称"),
         "", "", 8, in_template=False),
     RosterColumn("unit", "单元", ("单元号", "单元名称"), "", "", 8, in_template=False),
+    # The unit's own note, apart from the person's 备注 (the ledger export writes both).
+    RosterColumn("unit_notes", "房屋备注", ("房屋说明",), "选填。房屋本身的备注（导出的台账带有这一列）", "", 20,
+                 in_template=False),
 )
 
 COLUMNS_BY_KEY = {column.key: column for column in ROSTER_COLUMNS}
@@ -125,7 +129,7 @@ _FEE_UNITS = re.compile(r"元?(?:[/每·]?(?:m2|平方米|平米|平|月))*")
 _NAME_SEPARATORS = re.compile(r"[、,，;；/|]")
 _CJK_NAME = re.compile(r"[\u3400-\u9fff·• ]+")
 _PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_TEXT_LIMITS = {"cluster": 50, "name": 50, "mailing_address": 200, "notes": 1000}
+_TEXT_LIMITS = {"cluster": 50, "name": 50, "mailing_address": 200, "notes": 1000, "unit_notes": 1000}
 # "与业主关系" columns use kinship words; they all mean a family member living there.
 _RELATION_WORDS = {
     "本人": PartyRole.OWNER, "户主": PartyRole.OWNER, "产权人本人": PartyRole.OWNER,
@@ -160,6 +164,7 @@ def to_id_type(value: Any, what: str) -> IdType:
 CLUSTER_TEXT = limited_text("cluster")
 ADDRESS_TEXT = limited_text("mailing_address")
 NOTES_TEXT = limited_text("notes")
+UNIT_NOTES_TEXT = limited_text("unit_notes")
 
 
 def to_area(value: Any, what: str) -> Decimal:
@@ -193,12 +198,21 @@ def to_phones(value: Any, what: str) -> list[str]:
     # it unchanged, so skip its general parsing (a large share of the read time).
     if value.__class__ is str and _PLAIN_MOBILE.fullmatch(value):
         return [value]
-    return [phone.number for phone in parse_phones(cell_code_text(value, what))]
+    text = cell_code_text(value, what)
+    _refuse_masked(text, what)
+    return [phone.number for phone in parse_phones(text)]
+
+
+def _refuse_masked(text: str, what: str) -> None:
+    if "*" in text:
+        raise BadInput(f"{what}“{text}”是隐藏了中间几位的号码，无法导入：请用“导出明文”的台账修改后导入，"
+                       "或清空这一格（清空则保留原有号码）")
 
 
 def id_number_converter(id_type: IdType | None) -> Callable[[Any, str], str]:
     def convert(value: Any, what: str) -> str:
         text = cell_code_text(value, what)
+        _refuse_masked(text, what)
         return validate_id_number(text, id_type or guess_id_type(text))
 
     return convert
@@ -225,3 +239,32 @@ def guess_id_type(number: str) -> IdType:
     if _PASSPORT_SHAPE.fullmatch(compact):
         return IdType.PASSPORT
     return IdType.OTHER
+
+
+# The fields read one column each, in the order they are converted: (key, converter, whether
+# the converter's answer may be remembered per distinct cell value).
+ROW_FIELDS: tuple[tuple[str, Callable[[Any, str], Any], bool], ...] = (
+    ("cluster", CLUSTER_TEXT, True),
+    ("area", to_area, False),
+    ("fee_rate", to_fee_rate, True),
+    ("status", to_status, True),
+    ("name", to_name, False),
+    ("role", to_role, True),
+    ("id_type", to_id_type, True),
+    ("mailing_address", ADDRESS_TEXT, False),
+    ("postcode", to_postcode, True),
+    ("key_client", cell_flag, True),
+    ("move_in", cell_date, True),
+    ("notes", NOTES_TEXT, False),
+    ("unit_notes", UNIT_NOTES_TEXT, False),
+)
+
+# Move-in dates outside these bounds are typing slips (1900 is Excel's day zero, 2099 a
+# placeholder): no estate in the ledger was handed over before 1950.
+EARLIEST_MOVE_IN = date(1950, 1, 1)
+MOVE_IN_FUTURE_DAYS = 366
+UNCALCULATED_MESSAGE = "公式没有计算结果，请在 Excel 中打开并保存后再导入"
+
+
+def formula_error(header: str, value: str) -> str:
+    return f"{header}是公式错误值 {excel_error(value)}：请改成实际内容，或把公式结果“选择性粘贴为数值”"

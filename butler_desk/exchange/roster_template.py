@@ -175,7 +175,7 @@ def _write_rules_sheet(ws: Worksheet) -> None:
     for position, text in enumerate(("列名", "必填", "填写说明", "也认得的列名"), start=1):
         cell = ws.cell(row, position, text)
         cell.font, cell.fill, cell.alignment, cell.border = _HEADER_FONT, _HEADER_FILL, _CENTER_WRAP, _BORDER
-    for column in (*TEMPLATE_COLUMNS, COLUMNS_BY_KEY["building"], COLUMNS_BY_KEY["unit"]):
+    for column in (*TEMPLATE_COLUMNS, COLUMNS_BY_KEY["building"], COLUMNS_BY_KEY["unit"], COLUMNS_BY_KEY["unit_notes"]):
         row += 1
         hint = column.hint or ("与“房号”“单元”一起组成房号（分列填写时使用）")
         values = (column.header, "是" if column.key == "room" else "", hint, "、".join(column.synonyms))

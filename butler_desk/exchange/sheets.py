@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import functools
+import glob
 import io
 import logging
 import os
+import time
 import warnings
 import zipfile
 import zlib
@@ -366,12 +368,45 @@ def _open_csv(path: Path) -> Spreadsheet:
     return Spreadsheet(path, [_CsvSheet(path, text)], [])
 
 
+_STALE_PARTIAL_SECONDS = 24 * 3600
+
+
+def _remove_stale_partials(out: Path) -> None:
+    """Delete what an earlier, killed save of ``out`` left beside it (it may hold personal data)."""
+    for partial in out.parent.glob(f".{glob.escape(out.stem)}.*.partial.xlsx"):
+        pid_text = partial.name[len(out.stem) + 2 : -len(".partial.xlsx")]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        try:
+            if _process_gone(int(pid_text)) or time.time() - partial.stat().st_mtime > _STALE_PARTIAL_SECONDS:
+                partial.unlink()
+        except OSError:
+            _log.debug("could not remove %s", partial, exc_info=True)
+
+
+def _process_gone(pid: int) -> bool:
+    if os.name != "posix":
+        return False  # os.kill(pid, 0) would end the process on Windows: rely on the file's age
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def save_workbook(book: Any, out: Path) -> Path:
-    """Save an openpyxl workbook atomically: a half-written file never replaces a good one."""
+    """Save an openpyxl workbook atomically: a half-written file never replaces a good one.
+
+    The file is written under a hidden name in the target folder and renamed when
+    complete; leftovers of a killed earlier save of the same file are removed first.
+    """
     out = Path(out)
     temp = out.with_name(f".{out.stem}.{os.getpid()}.partial.xlsx")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_partials(out)
         book.save(temp)
         os.replace(temp, out)
     except PermissionError as exc:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from butler_desk.exchange import Cancelled
@@ -38,8 +43,66 @@ class Column:
     wrap: bool = False
 
 
+class _InMemorySheetWriter(WorksheetWriter):
+    """openpyxl's sheet writer streaming into memory instead of a file in the system temp folder.
+
+    A write-only sheet normally goes to ``tempfile`` (openpyxl/worksheet/_writer.py) until the
+    workbook is saved; a process killed meanwhile leaves full phones and ID numbers there for
+    good. In memory, a kill leaves nothing; the only file is the one ``save_workbook``
+    writes beside the target and renames into place.
+    """
+
+    def __init__(self, ws: Any) -> None:
+        super().__init__(ws, out=io.BytesIO())
+
+    def cleanup(self) -> None:
+        self.out = io.BytesIO()  # nothing on disk to remove; drop the bytes
+
+
+class StreamingWorkbook(Workbook):
+    """A write-only workbook whose sheets never touch the system temp folder."""
+
+    def __init__(self) -> None:
+        super().__init__(write_only=True)
+
+    def create_sheet(self, title: str | None = None, index: int | None = None) -> Any:
+        ws = super().create_sheet(title, index)
+
+        def get_writer() -> None:
+            # WriteOnlyWorksheet._get_writer, in memory: made at the first row, after the
+            # column widths and frozen panes it writes at the top are set.
+            if ws._writer is None:
+                ws._writer = _InMemorySheetWriter(ws)
+                ws._writer.write_top()
+
+        ws._get_writer = get_writer
+        return ws
+
+    def save(self, filename: Any) -> None:
+        """openpyxl's ``save_workbook``, taking each sheet from memory instead of from its temp file."""
+        if not self.worksheets:
+            self.create_sheet()
+        archive = ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True)
+        _InMemoryExcelWriter(self, archive).save()
+
+
+class _InMemoryExcelWriter(ExcelWriter):
+    def write_worksheet(self, ws: Any) -> None:
+        # ExcelWriter.write_worksheet's write-only branch, with writestr for a file name.
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        if not ws.closed:
+            ws.close()
+        writer = ws._writer
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
+        writer.cleanup()
+
+
 def new_workbook(title: str) -> Workbook:
-    book = Workbook(write_only=True)
+    book = StreamingWorkbook()
     book.properties.creator = "管家台"
     book.properties.title = title.strip()
     return book

@@ -14,7 +14,7 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
@@ -31,6 +31,19 @@ _SHEET_HEAD_LIMIT = 1 << 20
 _TEXT_TAG = "{%s}t" % SHEET_MAIN_NS
 _RUN_TAG = "{%s}r" % SHEET_MAIN_NS
 _SHARED_STRING_TAG = "{%s}si" % SHEET_MAIN_NS
+
+
+class _Uncalculated:
+    """The value of a formula cell saved with no result (a program wrote it; Excel never calculated it)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNCALCULATED"
+
+
+# Read as blank by openpyxl, which would silently drop what the formula was meant to give.
+UNCALCULATED = _Uncalculated()
 
 
 def load_streaming_workbook(source: IO[bytes]) -> Workbook:
@@ -109,7 +122,13 @@ class _InlineTextParser(WorkSheetParser):
 
     def parse_cell(self, element: Any) -> dict[str, Any]:
         if element.get("t") != "inlineStr" or not self.data_only or self.rich_text:
-            return super().parse_cell(element)
+            cell = super().parse_cell(element)
+            # A formula with an empty <v> and no text type has never been calculated (an
+            # empty text result is saved as t="str").
+            if (cell["value"] is None and self.data_only and element.get("t", "n") != "str"
+                    and element.find(FORMULA_TAG) is not None):
+                cell["value"] = UNCALCULATED
+            return cell
         coordinate = element.get("r")
         style_id = element.get("s", 0)
         if style_id:

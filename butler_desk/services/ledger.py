@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from collections import defaultdict
 from datetime import date
@@ -19,6 +18,7 @@ from butler_desk.domain.money import check_area, check_fee_rate, from_hundredths
 from butler_desk.domain.rooms import RoomCode, parse_room_code
 from butler_desk.domain.text import clean_text
 from butler_desk.services.context import AppContext
+from butler_desk.services.ledger_history import REVEAL_HISTORY_FIELD, history_entry
 from butler_desk.services.ledger_index import LedgerIndex, build_index, first_rows
 from butler_desk.services.ledger_views import (
     ClusterView,
@@ -42,28 +42,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 DEFAULT_CLUSTER = "默认组团"
-
-FIELD_LABELS = {
-    "name": "姓名", "id_type": "证件类型", "id_number": "证件号码", "mailing_address": "通讯地址",
-    "postcode": "邮政编码", "key_client": "重点客户", "notes": "备注", "number": "电话", "kind": "电话类型",
-    "position": "顺序", "code": "房号", "entrance": "单元", "room": "室", "area_centi": "建筑面积(㎡)",
-    "fee_rate_fen": "物业费单价(元/㎡·月)", "status": "状态", "building_id": "楼栋", "role": "身份",
-    "start_date": "起始日期", "end_date": "结束日期", "moved_in": "入住日期", "unit_id": "房屋",
-    "party_id": "业户", "cluster_id": "组团", "butler": "管家", "sort_order": "排序", "estate_id": "项目",
-    "company_name": "公司名称", "service_center": "服务中心", "address": "地址", "phone": "电话",
-    "field": "字段", "reason": "原因",
-    # 文件发放 (document deliveries), shown in a household's 变更记录
-    "document_id": "文件", "seq": "序号", "addressee": "收件人", "method": "送达方式", "sent_on": "发出日期",
-    "received_on": "签收日期", "signed_by": "签收人", "returned": "退回", "returned_on": "退回日期",
-    "return_reason": "退回原因", "note": "说明",
-}
-ACTION_LABELS = {"insert": "新增", "update": "修改", "delete": "删除", "reveal": "查看明文"}
-TABLE_LABELS = {"units": "房屋", "parties": "业户", "phones": "电话", "occupancies": "入住关系",
-                "clusters": "组团", "buildings": "楼栋", "estates": "项目",
-                "document_deliveries": "文件发放", "documents": "文件", "requests": "报事报修"}
-# Sensitive values never appear in clear in 变更记录 either.
-SENSITIVE_FIELDS = {"number": mask_phone, "id_number": mask_id_number}
-
 
 def parse_area(text: str) -> int | None:
     """'89.5' / '89.50㎡' → 8950 (hundredths of m², 四舍五入, limits in domain.money); '' → None."""
@@ -115,63 +93,6 @@ def party_view(party: Party) -> PartyView:
 
 def occupancy_view(occ: Occupancy) -> OccupancyView:
     return OccupancyView(occ.id, party_view(occ.party), PartyRole(occ.role), occ.start_date, occ.end_date, occ.moved_in)
-
-
-# Row references say nothing to a reader (房屋：1); the record label already names the row.
-HIDDEN_HISTORY_FIELDS = frozenset({"unit_id", "party_id", "building_id", "cluster_id", "estate_id", "document_id",
-                                   "request_id", "position"})
-PHONE_KIND_LABELS = {"mobile": "手机", "landline": "固话", "service": "服务号码", "international": "境外号码"}
-
-
-def _history_value(field: str, value) -> str:
-    if value is None or value == "":
-        return ""
-    if field == "kind" and value in PHONE_KIND_LABELS:
-        return PHONE_KIND_LABELS[value]
-    if field in SENSITIVE_FIELDS:
-        return SENSITIVE_FIELDS[field](str(value))
-    if field in ("area_centi", "fee_rate_fen"):
-        return str(centi_to_decimal(int(value)))
-    if field == "status":
-        try:
-            return UnitStatus(value).label
-        except ValueError:
-            return str(value)
-    if field == "role":
-        try:
-            return PartyRole(value).label
-        except ValueError:
-            return str(value)
-    if field == "id_type":
-        try:
-            return IdType(value).label
-        except ValueError:
-            return str(value)
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value)
-
-
-def history_entry(entry: AuditEntry) -> HistoryEntry:
-    changes = json.loads(entry.changes or "{}")
-    rows: list[tuple[str, str, str]] = []
-    if entry.action == "reveal":
-        rows.append(("查看", _history_value("", changes.get("field", "")), changes.get("reason", "")))
-    else:
-        for field, (old, new) in changes.items():
-            if field in HIDDEN_HISTORY_FIELDS:
-                continue
-            rows.append((FIELD_LABELS.get(field, field), _history_value(field, old), _history_value(field, new)))
-    label = entry.record_label
-    if entry.table_name == "occupancies":
-        label = _history_value("role", label) or label  # older rows stored the role's value
-    return HistoryEntry(
-        at=entry.at,
-        operator=entry.operator,
-        action=ACTION_LABELS.get(entry.action, entry.action),
-        record=f"{TABLE_LABELS.get(entry.table_name, entry.table_name)} {label}".strip(),
-        changes=tuple(rows),
-    )
 
 
 class LedgerService:
@@ -286,6 +207,24 @@ class LedgerService:
             record_event(session, "reveal", "parties", party.id, party.name, party_id=party.id,
                          detail={"field": "电话", "reason": reason})
             return [p.number for p in party.phones]
+
+    def reveal_history_entry(self, entry_id: int, reason: str) -> HistoryEntry:
+        """One line of 变更记录 with its phones and ID numbers in clear; the asking is recorded.
+
+        Recorded like 查看电话, with the operator and the reason, against the same unit and
+        person as the change, so it shows in the same history.
+        """
+        reason = reason.strip()
+        if not reason:
+            raise BadInput("请填写查看原因", field="reason")
+        with self.ctx.db.unit_of_work(self.ctx.operator) as session:
+            entry = session.get(AuditEntry, entry_id)
+            if entry is None:
+                raise BadInput("找不到这条变更记录，请刷新后重试")
+            record_event(session, "reveal", entry.table_name, entry.record_id, entry.record_label,
+                         unit_id=entry.unit_id, party_id=entry.party_id,
+                         detail={"field": REVEAL_HISTORY_FIELD, "reason": reason, "entry": entry.id})
+            return history_entry(entry, masked=False)
 
     def reveal_id_number(self, party_id: int, reason: str = "") -> str:
         with self.ctx.db.unit_of_work(self.ctx.operator) as session:

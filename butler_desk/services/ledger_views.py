@@ -72,6 +72,8 @@ class HistoryEntry:
     action: str  # Chinese: 新增 / 修改 / 删除 / 查看
     record: str  # Chinese: 房屋 3-2-1201 / 业户 张三 / 电话 …
     changes: tuple[tuple[str, str, str], ...]  # (field label, old, new)
+    entry_id: int | None = None  # the audit row, to reveal its masked values with a reason
+    revealable: bool = False  # holds phones or ID numbers shown masked
 
 
 @dataclass(frozen=True)

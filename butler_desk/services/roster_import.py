@@ -10,25 +10,31 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from typing import TYPE_CHECKING
 
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
+from butler_desk.domain.errors import BadInput
 from butler_desk.domain.names import name_search_keys
 from butler_desk.domain.rooms import code_sort_text
+from butler_desk.domain.text import clean_text
+from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.exchange.roster import Cancelled, RosterFile, RosterRow, RowIssue, read_roster, write_failed_rows
 from butler_desk.exchange.roster_template import write_roster_template
 from butler_desk.services.context import AppContext
 from butler_desk.services.ledger import DEFAULT_CLUSTER, ensure_estate
 from butler_desk.storage import repositories as repo
-from butler_desk.storage.audit import insert_audited
+from butler_desk.storage.audit import insert_audited, record_event
 from butler_desk.storage.models import Building, Cluster, Occupancy, Party, Phone, Unit
+from butler_desk.storage.types import utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 Progress = Callable[[int, int], None]
+FAILED_ROWS_FIELD = "导出出错行"
 
 
 class _Rollback(Exception):
@@ -41,6 +47,7 @@ class ImportSummary:
 
     file: Path
     dry_run: bool
+    skip_bad: bool = False  # import the good rows of a file with problems
     total_rows: int = 0
     imported_rows: int = 0
     unchanged_rows: int = 0
@@ -57,41 +64,65 @@ class ImportSummary:
     def failed_rows(self) -> int:
         return len({(i.sheet, i.row) for i in self.issues})
 
+    @property
+    def written(self) -> bool:
+        """Whether this run committed anything: a real import, with no problems or told to skip them."""
+        return not self.dry_run and (self.skip_bad or not self.issues)
+
+    @property
+    def changed_rows(self) -> int:
+        return self.imported_rows - self.unchanged_rows
+
     def describe(self) -> str:
+        if not self.dry_run and not self.written:
+            rest = f"，或选择只导入其余 {self.imported_rows} 行" if self.imported_rows else ""
+            return (f"共 {self.total_rows} 行，其中 {self.failed_rows} 行有问题：未导入任何数据。"
+                    f"请改正这些行后重新导入{rest}。")
         verb = "将" if self.dry_run else "已"
-        return (
+        text = (
             f"共 {self.total_rows} 行：{verb}导入 {self.imported_rows} 行（其中无变化 {self.unchanged_rows} 行），"
             f"有问题 {self.failed_rows} 行。新建组团 {self.new_clusters} 个、楼栋 {self.new_buildings} 栋、"
             f"房屋 {self.new_units} 户，更新房屋 {self.updated_units} 户；新建业户 {self.new_parties} 人，"
             f"更新业户 {self.updated_parties} 人。"
         )
+        if self.written and self.issues:
+            text += f"有问题的 {self.failed_rows} 行未导入。"
+        return text
 
 
 class RosterImportService:
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, clock: Callable[[], datetime] = utcnow) -> None:
         self.ctx = ctx
+        self.clock = clock
 
     def read(self, path: Path, progress: Progress | None = None, is_cancelled: Callable[[], bool] | None = None) -> RosterFile:
-        return read_roster(Path(path), progress=progress, is_cancelled=is_cancelled)
+        today = self.clock().astimezone(CHINA_TZ).date()
+        return read_roster(Path(path), progress=progress, is_cancelled=is_cancelled, today=today)
 
     def import_roster(
         self,
         roster: RosterFile,
         *,
         dry_run: bool = False,
+        skip_bad: bool = False,
         estate_name: str = "",
         progress: Progress | None = None,
         is_cancelled: Callable[[], bool] | None = None,
     ) -> ImportSummary:
-        """Apply the rows without issues in one transaction (rolled back when ``dry_run``)."""
-        summary = ImportSummary(file=roster.path, dry_run=dry_run, total_rows=roster.total_rows,
+        """Apply the rows without issues in one transaction.
+
+        Rolled back when ``dry_run``, and when any row has a problem unless ``skip_bad``:
+        a file with bad rows is bad data, and importing part of it is a choice the user
+        makes after seeing the problems (``summary.written`` says what happened).
+        """
+        summary = ImportSummary(file=roster.path, dry_run=dry_run, skip_bad=skip_bad, total_rows=roster.total_rows,
                                 issues=list(roster.issues), roster=roster)
         collecting = gc.isenabled()
         gc.disable()  # tens of thousands of short-lived dicts: the cycle collector would cost ~20%
         try:
             with self.ctx.db.unit_of_work(self.ctx.operator) as session:
                 _Importer(session, summary, estate_name).run(roster.rows, progress, is_cancelled)
-                if dry_run:
+                if not summary.written:
                     raise _Rollback
         except _Rollback:
             pass
@@ -105,13 +136,28 @@ class RosterImportService:
         """Write the blank 业户资料导入模板 (with its rules sheet) to ``out``; the reader accepts it as is."""
         return write_roster_template(Path(out))
 
-    def save_failed_rows(self, summary: ImportSummary, out: Path) -> Path:
+    def save_failed_rows(self, summary: ImportSummary, out: Path, reason: str = "") -> Path:
+        """Write the rows with problems, as the file had them (full phones and ID numbers) to ``out``.
+
+        Personal data leaves the database's care, so it needs a reason, recorded with the
+        operator in the audit trail once the file is written.
+        """
+        reason = reason.strip()
+        if not reason:
+            raise BadInput("另存出错行会写出完整电话、证件号，须填写原因，如“改正后重新导入”", field="reason")
         assert summary.roster is not None
         roster = summary.roster
         extra = [i for i in summary.issues if i not in roster.issues]
         roster.issues.extend(extra)  # database-level problems join the file's own
         try:
-            return write_failed_rows(roster, Path(out))
+            # Recorded in the transaction that writes the file: no file, no record, and no
+            # file without its record.
+            with self.ctx.db.unit_of_work(self.ctx.operator) as session:
+                record_event(session, "reveal", "parties", None, "导出导入出错行（含明文电话、证件号）",
+                             detail={"field": FAILED_ROWS_FIELD, "reason": reason, "file": Path(out).name,
+                                     "rows": summary.failed_rows})
+                session.flush()
+                return write_failed_rows(roster, Path(out))
         finally:
             del roster.issues[len(roster.issues) - len(extra):]
 
@@ -197,6 +243,8 @@ class _Importer:
             values["fee_rate_fen"] = int(row.fee_rate * 100)
         if row.status is not None:
             values["status"] = row.status.value
+        if row.unit_notes:
+            values["notes"] = row.unit_notes
         name = row.name
         role = row.role.value
         if not name or (role, name) in new.names:
@@ -263,6 +311,8 @@ class _Importer:
             changes["fee_rate_fen"] = int(row.fee_rate * 100)
         if row.status is not None:
             changes["status"] = row.status.value
+        if row.unit_notes and clean_text(unit.notes) != row.unit_notes:
+            changes["notes"] = row.unit_notes
         changed = _assign(unit, changes)
         if changed and unit.id is not None and unit.id not in self.touched_units:
             self.touched_units.add(unit.id)
@@ -298,25 +348,31 @@ class _Importer:
 
     @staticmethod
     def _update_party(party: Party, row: RosterRow) -> bool:
+        """Copy the row's filled cells onto ``party``; a blank cell keeps what the ledger has.
+
+        Values are compared as the reader tidies cells (half-width, one line), so a row
+        exported from the ledger and imported back changes nothing.
+        """
         changes = {}
         if row.id_number:
             changes["id_number"] = row.id_number
             changes["id_type"] = (row.id_type or IdType.RESIDENT_ID).value
-        if row.mailing_address:
+        if row.mailing_address and clean_text(party.mailing_address) != row.mailing_address:
             changes["mailing_address"] = row.mailing_address
         if row.postcode:
             changes["postcode"] = row.postcode
-        if row.key_client and not party.key_client:
-            changes["key_client"] = True
-        if row.notes and row.notes not in (party.notes or ""):
+        if row.key_client is not None:
+            changes["key_client"] = row.key_client
+        if row.notes and row.notes not in clean_text(party.notes):
             changes["notes"] = f"{party.notes}\n{row.notes}".strip() if party.notes else row.notes
         changed = _assign(party, changes)
-        known = {p.number for p in party.phones}
-        for number in row.phones:
-            if number not in known:
-                party.phones.append(Phone(number=number, kind=_phone_kind(number), position=len(party.phones)))
-                known.add(number)
-                changed = True
+        if row.phones and [p.number for p in party.phones] != list(row.phones):
+            # The cell lists the person's numbers: a number typed over another replaces it.
+            existing = {p.number: p for p in party.phones}
+            party.phones = [existing.get(n) or Phone(number=n, kind=_phone_kind(n)) for n in row.phones]
+            for position, phone in enumerate(party.phones):
+                phone.position = position
+            changed = True
         return changed
 
 

@@ -10,11 +10,11 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from butler_desk.storage.bulk import executemany_values, insert_returning_ids
-from butler_desk.storage.models import Audited, AuditEntry
+from butler_desk.storage.models import Audited, AuditEntry, Party, Phone
 from butler_desk.storage.types import utcnow
 
 OPERATOR_KEY = "operator"
@@ -77,28 +77,127 @@ def _entry(session: Session, obj: Audited, action: str, changes: dict) -> dict[s
         "record_label": obj.audit_label()[:100],
         "unit_id": unit_id,
         "party_id": party_id,
-        "changes": json.dumps(changes, ensure_ascii=False),
+        "changes": changes,
     }
+
+
+# A person's phones are child rows: editing "151… → 139…" deletes one row and inserts another.
+# For a person who already existed, those row changes are folded into one change of the
+# person, {"phones": [[old numbers], [new numbers]]}, so the history keeps the before and the
+# after in one line. A new person's phones are still recorded row by row, as bulk imports do.
+PHONES_FIELD = "phones"
 
 
 def _after_flush(session: Session, flush_context) -> None:
     # after_flush: primary keys are assigned and attribute history is still intact.
     rows: list[dict[str, Any]] = []
+    new_parties = {id(obj) for obj in session.new if isinstance(obj, Party)}
+    gone_parties = {obj.id for obj in session.deleted if isinstance(obj, Party)}
+    phone_changes = _PhoneChanges()
     for obj in session.new:
+        if isinstance(obj, Phone) and phone_changes.folds(obj, new_parties, gone_parties):
+            phone_changes.added.add(obj.id)
+            continue
         if isinstance(obj, Audited):
             values = _column_values(obj)
             rows.append(_entry(session, obj, "insert", {k: [None, v] for k, v in values.items()}))
     for obj in session.dirty:
         if isinstance(obj, Audited) and session.is_modified(obj, include_collections=False):
             changes = _changed_values(obj)
+            if isinstance(obj, Phone) and phone_changes.folds(obj, new_parties, gone_parties):
+                phone_changes.changed[obj.id] = (_before(obj, "position"), _before(obj, "number"))
+                continue
             if changes:
                 rows.append(_entry(session, obj, "update", changes))
+    for obj in session.dirty:
+        # A phone dropped from a person's list is deleted as an orphan during the flush: it
+        # is never in session.deleted, only in the collection's history.
+        if isinstance(obj, Party) and obj.id not in gone_parties:
+            for phone in inspect(obj).attrs["phones"].history.deleted:
+                phone_changes.parties.add(obj.id)
+                phone_changes.remove(phone, obj.id)
     for obj in session.deleted:
+        if isinstance(obj, Phone) and phone_changes.folds(obj, new_parties, gone_parties):
+            phone_changes.remove(obj)
+            continue
         if isinstance(obj, Audited):
             values = _column_values(obj)
             rows.append(_entry(session, obj, "delete", {k: [v, None] for k, v in values.items()}))
+    if phone_changes.parties:
+        phone_changes.record(session, rows)
     if rows:
+        for row in rows:
+            row["changes"] = json.dumps(row["changes"], ensure_ascii=False)
         session.connection().execute(insert(AuditEntry), rows)
+
+
+def _before(obj: Audited, key: str) -> Any:
+    """A column's value before this flush."""
+    history = inspect(obj).attrs[key].history
+    if history.deleted:
+        return history.deleted[0]
+    return getattr(obj, key)
+
+
+class _PhoneChanges:
+    """The phone rows of existing people that one flush inserts, changes and deletes."""
+
+    def __init__(self) -> None:
+        self.parties: set[int] = set()
+        self.added: set[int] = set()
+        self.changed: dict[int, tuple[int, str]] = {}  # phone id -> (position, number) before
+        self.removed: dict[int, list[tuple[int, int, str]]] = {}  # party id -> [(position, id, number) before]
+
+    def folds(self, phone: Phone, new_parties: set[int], gone_parties: set[int]) -> bool:
+        """Whether this phone row belongs to a person who existed before and still does."""
+        party_id = _before(phone, "party_id")
+        party = None if "party" in inspect(phone).unloaded else phone.party
+        if party_id is None or party_id in gone_parties or (party is not None and id(party) in new_parties):
+            return False
+        self.parties.add(party_id)
+        return True
+
+    def remove(self, phone: Phone, party_id: int | None = None) -> None:
+        party_id = party_id if party_id is not None else _before(phone, "party_id")
+        entry = (_before(phone, "position") or 0, phone.id, _before(phone, "number"))
+        removed = self.removed.setdefault(party_id, [])
+        if all(known[1] != phone.id for known in removed):
+            removed.append(entry)
+
+    def record(self, session: Session, rows: list[dict[str, Any]]) -> None:
+        """Add one change per person whose list of numbers differs, or fold it into the person's own."""
+        connection = session.connection()
+        ids = sorted(self.parties)
+        after: dict[int, list[tuple[int, int, str]]] = {pid: [] for pid in ids}
+        names: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            # The flush has run: the table holds the after state.
+            query = select(Phone.party_id, Phone.position, Phone.id, Phone.number).where(Phone.party_id.in_(part))
+            for party_id, position, phone_id, number in connection.execute(query):
+                after[party_id].append((position, phone_id, number))
+            names.update(connection.execute(select(Party.id, Party.name).where(Party.id.in_(part))).all())
+        updates = {row["record_id"]: row for row in rows if row["table_name"] == "parties" and row["action"] == "update"}
+        for party_id in ids:
+            now = sorted(after[party_id])
+            before = [(*self.changed.get(phone_id, (position, number)), phone_id)
+                      for position, phone_id, number in now if phone_id not in self.added]
+            before = [(position, phone_id, number) for position, number, phone_id in before]
+            before += self.removed.get(party_id, [])
+            old = [number for _position, _id, number in sorted(before)]
+            new = [number for _position, _id, number in now]
+            if old == new:
+                continue
+            change = {PHONES_FIELD: [old, new]}
+            if party_id in updates:
+                updates[party_id]["changes"].update(change)
+                continue
+            rows.append({
+                "at": utcnow(), "operator": session.info.get(OPERATOR_KEY, "系统"), "action": "update",
+                "table_name": Party.__tablename__, "record_id": party_id,
+                "record_label": Party.audit_label_of({"name": names.get(party_id, "")})[:100],
+                "unit_id": None, "party_id": party_id, "changes": change,
+            })
 
 
 def record_event(

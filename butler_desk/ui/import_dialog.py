@@ -1,4 +1,8 @@
-"""导入业户资料: pick a file, check it (read + dry run) in the background, show every issue, import."""
+"""导入业户资料: pick a file, check it (read + dry run) in the background, show every issue, import.
+
+A file with problems imports nothing by default; after the problem list the user may
+choose 导入其余 N 行 (the service's ``skip_bad``) or cancel.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from butler_desk.services.roster_import import ImportSummary, RosterImportServic
 from butler_desk.ui import settings
 from butler_desk.ui.detail_models import RowsModel
 from butler_desk.ui.forms import size_dialog
-from butler_desk.ui.messages import show_info, show_problem, unexpected_error_text
+from butler_desk.ui.messages import ask_purpose, show_info, show_problem, unexpected_error_text
 from butler_desk.ui.workers import run_with_progress
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx *.xlsm);;所有文件 (*)"
@@ -81,7 +85,8 @@ class ImportDialog(QDialog):
         file_row.addWidget(self.choose_button)
 
         intro = QLabel("选择文件后会先逐行检查，不会写入任何数据；确认无误后点“导入”。"
-                       "有问题的行不会导入，可以“保存出错行”改正后再导入。重复导入同一文件不会产生重复资料。")
+                       "文件中有问题的行时，可以改正后重新选择，或只导入其余的行（有问题的行可“保存出错行”改正后再导入）。"
+                       "重复导入同一文件不会产生重复资料。")
         intro.setWordWrap(True)
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
@@ -167,13 +172,16 @@ class ImportDialog(QDialog):
         )
 
     def start_import(self) -> None:
-        if self.roster is None:
+        """Import the file; when the check found problems, the button said 导入其余 N 行: only the good rows."""
+        if self.roster is None or self.summary is None:
             return
         roster, importer = self.roster, self.importer
+        skip_bad = bool(self.summary.issues)
         self._set_busy(True)
 
         def job(progress, is_cancelled):
-            return importer.import_roster(roster, dry_run=False, progress=progress, is_cancelled=is_cancelled)
+            return importer.import_roster(roster, dry_run=False, skip_bad=skip_bad, progress=progress,
+                                          is_cancelled=is_cancelled)
 
         self.worker = run_with_progress(
             self, "导入业户资料", f"正在导入 {roster.path.name} …（取消则不导入任何一行）", job,
@@ -191,34 +199,53 @@ class ImportDialog(QDialog):
             return
         out = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
         settings.remember_folder(settings.LAST_EXPORT_DIR, out)
+        # The rows go out as the file had them, full numbers included: a reason, as for any reveal.
+        reason = ask_purpose(self, "保存出错行", "另存的出错行", "改正后重新导入")
+        if reason is None:
+            return
         try:
-            saved = self.importer.save_failed_rows(self.summary, out)
+            saved = self.importer.save_failed_rows(self.summary, out, reason=reason)
         except Exception as exc:  # noqa: BLE001
             show_problem(self, exc, "无法保存出错行")
             return
         show_info(self, "保存出错行",
-                  f"已保存 {self.summary.failed_rows} 行到：\n{saved}\n\n请在文件中改正（红色单元格），然后再次导入。")
+                  f"已保存 {self.summary.failed_rows} 行到：\n{saved}\n\n"
+                  "文件含完整电话、证件号，请妥善保管。请在文件中改正（红色单元格），然后再次导入。")
 
     # ----- results --------------------------------------------------------------------------
     def _checked(self, summary: ImportSummary) -> None:
         self._set_busy(False)
+        self._offer_import(summary, "检查结果：" + summary.describe())
+        self.checked.emit(summary)
+
+    def _offer_import(self, summary: ImportSummary, text: str) -> None:
+        """Show what the check found; with problems, the choice after the list is 导入其余 N 行 or 取消."""
         self.summary, self.roster = summary, summary.roster
         can_import = summary.imported_rows > 0
         self.import_button.setEnabled(can_import)
+        self.import_button.setText(f"导入其余 {summary.imported_rows} 行" if summary.issues and can_import else "导入")
         self.save_failed_button.setEnabled(bool(summary.issues))
         if can_import:
             self.import_button.setDefault(True)
         warning = ""
         if summary.issues:
-            warning = f"有 {summary.failed_rows} 行有问题，这些行不会导入，原因见下方清单。"
+            warning = f"有 {summary.failed_rows} 行有问题（原因见下方清单）。"
+            if can_import:
+                warning += (f"可以改正文件后重新选择，或点“导入其余 {summary.imported_rows} 行”"
+                            "只导入没有问题的行，有问题的行不导入。")
         if not can_import:
             warning += "没有可以导入的行，请按问题清单改正文件后重新选择。"
-        self._show_summary("检查结果：" + summary.describe(), warning)
+        self._show_summary(text, warning)
         self._show_issues(summary.issues)
-        self.checked.emit(summary)
 
     def _imported(self, summary: ImportSummary) -> None:
         self._set_busy(False)
+        if not summary.written:
+            # Problems the check did not see (the ledger changed meanwhile): nothing was
+            # written, and the same choice is offered again.
+            self._offer_import(summary, summary.describe())
+            self.imported.emit(summary)
+            return
         self.summary = summary
         self.did_import = True
         self.roster = None
@@ -226,7 +253,8 @@ class ImportDialog(QDialog):
         self.save_failed_button.setEnabled(bool(summary.issues))
         self.close_button.setText("关闭")
         self.close_button.setDefault(True)
-        warning = f"有 {summary.failed_rows} 行未导入，可“保存出错行”改正后再导入。" if summary.issues else ""
+        warning = (f"有问题的 {summary.failed_rows} 行未导入，可“保存出错行”改正后再导入。"
+                   if summary.issues else "")
         self._show_summary("导入完成：" + summary.describe(), warning)
         self._show_issues(summary.issues)
         self.imported.emit(summary)
@@ -240,7 +268,8 @@ class ImportDialog(QDialog):
 
     def _cancelled(self) -> None:
         self._set_busy(False)
-        self.import_button.setEnabled(self.roster is not None and self.summary is not None and self.summary.dry_run)
+        self.import_button.setEnabled(self.roster is not None and self.summary is not None
+                                      and self.summary.imported_rows > 0)
         self._show_summary("", "已取消，没有导入任何数据。")
         self.stopped.emit()
 

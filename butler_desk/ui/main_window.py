@@ -23,7 +23,7 @@ from butler_desk.services.maintenance import backup_to
 from butler_desk.ui import settings
 from butler_desk.ui.ledger_tab import LedgerTab
 from butler_desk.ui.menus import FILE_MENU, HELP_MENU, menu_named
-from butler_desk.ui.messages import show_info, show_problem
+from butler_desk.ui.messages import ask_purpose, show_info, show_problem
 from butler_desk.ui.workers import run_with_progress
 
 XLSX = "Excel 工作簿 (*.xlsx)"
@@ -215,6 +215,12 @@ class MainWindow(QMainWindow):
         if clicked not in (masked_button, clear_button):
             return
         masked = clicked is masked_button
+        reason = ""
+        if not masked:
+            # Full numbers leave the database: the purpose goes into the audit trail with the operator.
+            reason = ask_purpose(self, "导出明文台账", "导出的台账", "交总部存档") or ""
+            if not reason:
+                return
         stem = f"业户台账-{clock.today():%Y%m%d}" + ("" if masked else "-明文")
         suggested = Path(settings.folder(settings.LAST_EXPORT_DIR)) / f"{stem}.xlsx"
         name, _ = QFileDialog.getSaveFileName(self, "导出台账", str(suggested), XLSX)
@@ -227,7 +233,7 @@ class MainWindow(QMainWindow):
         exporter = LedgerExportService(self.ctx)
 
         def job(progress, is_cancelled):
-            return exporter.export(out, masked=masked, progress=progress, is_cancelled=is_cancelled)
+            return exporter.export(out, masked=masked, reason=reason, progress=progress, is_cancelled=is_cancelled)
 
         run_with_progress(
             self, "导出台账", f"正在导出到 {out.name} …", job,

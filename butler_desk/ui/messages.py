@@ -63,6 +63,24 @@ def ask_reason(parent: QWidget | None, what: str) -> str | None:
         QMessageBox.warning(parent, f"查看{what}", "请填写查看原因。")
 
 
+def ask_purpose(parent: QWidget | None, title: str, what: str, example: str) -> str | None:
+    """Why full phones and ID numbers are written out to a file; the answer goes into the audit trail.
+
+    ``what`` names the file (“导出的台账”), ``example`` a typical purpose; None when cancelled.
+    """
+    while True:
+        text, ok = QInputDialog.getText(
+            parent, title,
+            f"{what}含完整电话、证件号，会连同操作人记录在变更记录中。\n请填写用途（如：{example}）：",
+            QLineEdit.EchoMode.Normal, "",
+        )
+        if not ok:
+            return None
+        if text.strip():
+            return text.strip()
+        QMessageBox.warning(parent, title, "请填写用途。")
+
+
 def _log_folder() -> str:
     try:
         return str(log_dir())

@@ -62,6 +62,7 @@ class PartyDialog(QDialog):
         column.addLayout(reveal_row)
         column.addWidget(units_box)
         self.history = HistoryView()
+        self.history.enable_reveal(self.ledger.reveal_history_entry, self.load_history)
         self.tabs = QTabWidget()
         self.tabs.addTab(details, "业户信息")
         self.tabs.addTab(self.history, "变更记录")

@@ -391,3 +391,46 @@ def test_phones_read_exactly_as_the_domain_parses_them(tmp_path):
             assert issues[row] == exc.message
         else:
             assert by_row[row] == expected
+
+
+# --- what a round trip and a careless file need ---------------------------------------------
+
+def test_formula_cells_never_calculated_are_problems_of_their_cell_not_blanks(tmp_path):
+    roster = read_roster(one_sheet(tmp_path, [["房号", "姓名", "建筑面积", "联系电话"],
+                                              ["3-2-1201", "张三", "=80+9.5", "=\"138\"&\"12345678\""],
+                                              ["3-2-1202", "李四", 90, "13900001111"]]))
+    assert messages(roster) == [
+        (2, "建筑面积", "C", "公式没有计算结果，请在 Excel 中打开并保存后再导入"),
+        (2, "联系电话", "D", "公式没有计算结果，请在 Excel 中打开并保存后再导入"),
+    ]
+    assert [r.name for r in roster.rows] == ["李四"]
+
+
+@pytest.mark.parametrize(("moved", "ok"), [(date(1949, 12, 31), False), (date(1950, 1, 1), True),
+                                           (date(2027, 12, 5), True), (date(2027, 12, 7), False)])
+def test_move_in_dates_far_outside_the_estates_life_are_refused_with_row_and_column(tmp_path, moved, ok):
+    path = one_sheet(tmp_path, [["房号", "姓名", "入住日期"], ["3-2-1201", "张三", moved]])
+    roster = read_roster(path, today=date(2026, 12, 5))
+    if ok:
+        assert roster.issues == [] and roster.rows[0].move_in == moved
+    else:
+        [(row, column, letter, message)] = messages(roster)
+        assert (row, column, letter) == (2, "入住日期", "C")
+        assert moved.isoformat() in message and "不合理" in message
+
+
+def test_masked_numbers_from_a_masked_export_are_refused_with_what_to_do(tmp_path):
+    roster = read_roster(one_sheet(tmp_path, [["房号", "姓名", "联系电话", "证件号码"],
+                                              ["3-2-1201", "张三", "138****5678", "1101**********002X"]]))
+    found = messages(roster)
+    assert [(column, "隐藏了中间几位" in message) for _row, column, _letter, message in found] == [
+        ("联系电话", True), ("证件号码", True)]
+
+
+def test_a_blank_key_client_cell_is_unknown_not_no_and_unit_notes_are_read(tmp_path):
+    roster = read_roster(one_sheet(tmp_path, [["房号", "姓名", "重点客户", "房屋备注"],
+                                              ["3-2-1201", "张三", None, "水表在门外"],
+                                              ["3-2-1202", "李四", "否", None]]))
+    first, second = roster.rows
+    assert (first.key_client, first.unit_notes) == (None, "水表在门外")
+    assert (second.key_client, second.unit_notes) == (False, None)

@@ -13,7 +13,12 @@ from openpyxl.reader.strings import read_string_table
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.exchange.sheets import open_spreadsheet
-from butler_desk.exchange.xlsx_stream import dimension_rows, load_streaming_workbook, read_shared_strings
+from butler_desk.exchange.xlsx_stream import (
+    UNCALCULATED,
+    dimension_rows,
+    load_streaming_workbook,
+    read_shared_strings,
+)
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 ROWS = [
@@ -34,12 +39,39 @@ def _openpyxl_rows(path: Path) -> list[tuple[int, list]]:
     return rows
 
 
-def _streamed_rows(path: Path) -> list[tuple[int, list]]:
+def _streamed_rows(path: Path, *, uncalculated_as_none: bool = True) -> list[tuple[int, list]]:
+    """The streamed rows; a formula never calculated reads as None, as openpyxl reads it, unless asked."""
     with path.open("rb") as handle:
         book = load_streaming_workbook(handle)
         rows = list(book.worksheets[0].values_by_row())
         book.close()
+    if uncalculated_as_none:
+        rows = [(n, [None if v is UNCALCULATED else v for v in values]) for n, values in rows]
     return rows
+
+
+def test_a_formula_saved_without_its_result_is_marked_not_read_as_blank(shared_strings_book):
+    # "=1+1" written by openpyxl has no cached result: openpyxl reads None, we say what it is.
+    rows = _streamed_rows(shared_strings_book, uncalculated_as_none=False)
+    assert rows[2][1][5] is UNCALCULATED
+    assert sum(v is UNCALCULATED for _n, values in rows for v in values) == 1
+
+
+def test_a_formula_whose_result_is_empty_text_is_blank_not_uncalculated(tmp_path):
+    book = Workbook()
+    book.active.append(["房号", "备注"])
+    book.active.append(["3-2-1201", None])
+    path = tmp_path / "empty-text.xlsx"
+    book.save(path)
+    # What Excel saves for =IF(A2="","",A2) that gave "": a text type with an empty value.
+    def add_formula(data: bytes) -> bytes:
+        row = data.index(b'<row r="2"')
+        end = data.index(b"</row>", row)
+        return data[:end] + b'<c r="B2" t="str"><f>IF(1,"","")</f><v></v></c>' + data[end:]
+
+    changed = _rewrite_part(path, "xl/worksheets/sheet1.xml", add_formula)
+    rows = _streamed_rows(changed, uncalculated_as_none=False)
+    assert rows[1] == (2, ["3-2-1201", None])
 
 
 def _rewrite_part(path: Path, name: str, change) -> Path:

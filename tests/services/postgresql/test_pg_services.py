@@ -64,7 +64,7 @@ def test_a_roster_written_on_the_template_imports_once_and_again_changes_nothing
     dry = service.import_roster(roster, dry_run=True)
     assert _counts(pg_ctx) == empty
 
-    summary = service.import_roster(roster, estate_name="翠湖花园")
+    summary = service.import_roster(roster, estate_name="翠湖花园", skip_bad=True)
     assert (summary.imported_rows, summary.failed_rows) == (3, 1)  # 钱七's phone is too short
     assert (dry.new_units, dry.new_parties) == (summary.new_units, summary.new_parties) == (3, 2)
     after = _counts(pg_ctx)
@@ -73,7 +73,7 @@ def test_a_roster_written_on_the_template_imports_once_and_again_changes_nothing
     assert rows["3-2-1201"].owners == "张三" and rows["3-2-1201"].key_client
     assert str(rows["3-2-1202"].area) == "95.12"
 
-    again = service.import_roster(service.read(tmp_path / "业户资料.xlsx"))
+    again = service.import_roster(service.read(tmp_path / "业户资料.xlsx"), skip_bad=True)
     assert again.unchanged_rows == again.imported_rows == 3
     assert _counts(pg_ctx) == after
 
