@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--errors-out", help="把有问题的行另存为 xlsx（含“错误原因”列）")
     p.add_argument("--estate", default="", help="数据库为空时新建的小区名称")
     _db_arg(p)
+    p.add_argument("--create", action="store_true", default=argparse.SUPPRESS,
+                   help="--db 指定的数据库不存在时新建（新办公室从名册开始）")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="导出到 Excel")
