@@ -87,4 +87,14 @@ def restore_from(db_path: Path, source: Path) -> Path:
     return restore_database(db_path, source)
 
 
-__all__ = ["backup_to", "explain_db_error", "head_revision", "open_context", "restore_from"]
+def restore_into_open(ctx: AppContext, source: Path) -> Path:
+    """Restore over the database ``ctx`` has open (the GUI's 从备份恢复…): this process closes
+    its own hold on the file first, or restore would find the file in use by itself. The
+    window must be reopened afterwards: what it shows is the old file's."""
+    if ctx.db_path is None:
+        raise DatabaseProblem(SQLITE_ONLY_MESSAGE)
+    with ctx.db.closed_for_restore():
+        return restore_from(ctx.db_path, source)
+
+
+__all__ = ["backup_to", "explain_db_error", "head_revision", "open_context", "restore_from", "restore_into_open"]

@@ -353,6 +353,22 @@ class Database:
         if self in _open_databases:
             _open_databases.remove(self)
 
+    @contextmanager
+    def closed_for_restore(self) -> Iterator[None]:
+        """Let go of the file (checkpoint, connections, desk lock) so a restore can replace it.
+
+        Restore refuses while any open holds the desk lock, this process's own included;
+        afterwards the lock is taken again (on whichever file is then in place).
+        """
+        self.dispose()
+        try:
+            yield
+        finally:
+            if self.path is not None:
+                self._lock = DeskLock.acquire(self.path, exclusive=False, wait_seconds=OPEN_WAIT_SECONDS)
+            self._disposed = False
+            _open_databases.append(self)
+
     def _before_flush(self, _session: Session, _context, _instances) -> None:
         self.ensure_writable()
 
