@@ -49,7 +49,7 @@ _open_databases: list[Database] = []
 
 
 def newer_program_message(path_name: str, revision: str) -> str:
-    return (f"这个数据库（{path_name}）由更新版本的管家台创建（数据库版本 {revision}），"
+    return (f"这个数据库由更新版本的管家台创建（文件 {path_name}，数据库版本 {revision}），"
             "本程序无法打开。请先升级程序再打开；数据库没有被改动。")
 
 
@@ -91,6 +91,10 @@ def _make_migration_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _driver_autocommit(dbapi_connection, _record) -> None:
             dbapi_connection.isolation_level = None
+            # SQLite's procedure for rebuilding a table (what batch ALTERs do): foreign keys
+            # off, so DROP TABLE does not cascade or fail on the rows that point at it;
+            # migrate() checks them all with foreign_key_check before committing.
+            dbapi_connection.execute("PRAGMA foreign_keys=OFF")
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn: Connection) -> None:
@@ -404,6 +408,11 @@ def migrate(engine: Engine) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
         command.upgrade(_alembic_config(conn), "head")
+        if conn.dialect.name == "sqlite":
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise DatabaseProblem(f"升级数据库时发现 {len(broken)} 处引用不一致（如表 {broken[0][0]}），"
+                                      "升级已撤销，数据库保持原样。请把日志文件发给管理员。")
         existing = conn.execute(select(AppMeta.value).where(AppMeta.key == "application")).scalar()
         if existing is None:
             conn.execute(text("INSERT INTO app_meta (key, value) VALUES ('application', :v)"), {"v": APPLICATION_ID})
