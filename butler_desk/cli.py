@@ -109,16 +109,16 @@ def run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     log_path = setup_logging(getattr(args, "verbose", False))
-    from butler_desk.storage.database import dispose_opened_since, open_databases
+    from butler_desk.storage.database import dispose_all_but, open_databases
     from butler_desk.storage.errors import explain_db_error
 
-    already_open = len(open_databases())
+    already_open = open_databases()
     try:
         return _run(args, argv, log_path, explain_db_error)
     finally:
         # Every command's databases closed (checkpointed) before exit: the main file alone
         # is then complete, whoever copies it.
-        dispose_opened_since(already_open)
+        dispose_all_but(already_open)
 
 
 def _run(args: argparse.Namespace, argv: list[str], log_path: Path, explain_db_error) -> int:

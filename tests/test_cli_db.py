@@ -153,3 +153,38 @@ def test_backup_and_restore_refuse_a_server_url(tmp_path, capsys, command):
 
     err = capsys.readouterr().err
     assert "只适用于本机的数据库文件" in err and "pg_dump" in err
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder nobody can write, as a write-protected USB stick is: ``chattr +i`` (root ignores chmod)."""
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    _database(folder / "ledger.sqlite3", "张三")
+    for leftover in folder.iterdir():
+        if leftover.name != "ledger.sqlite3":
+            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)]).returncode != 0:
+        pytest.skip("chattr +i is not available here (needs root and a file system that supports it)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
+def test_a_database_in_a_read_only_folder_is_called_read_only_not_damaged_and_can_be_backed_up(
+        read_only_folder, tmp_path, capsys):
+    db = read_only_folder / "ledger.sqlite3"
+
+    code = run(["staff", "add", "李四", "--db", str(db)])
+
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "只读" in err and "请从备份恢复" not in err and "损坏" not in err
+    assert run(["backup", "--out", str(tmp_path / "copy.sqlite3"), "--db", str(db)]) == 0
+    con = sqlite3.connect(tmp_path / "copy.sqlite3")
+    assert [r[0] for r in con.execute("SELECT name FROM staff")] == ["张三"]
+    con.close()

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,7 +46,28 @@ KILL_AFTER_STATEMENT_VAR = "BUTLER_DESK_TEST_KILL_AFTER_STATEMENT"
 # How long an opener waits for a restore in progress to finish before giving up.
 OPEN_WAIT_SECONDS = 10.0
 
-_open_databases: list[Database] = []
+# Every Database not yet disposed, weakly: the CLI closes what a command opened.
+_open_databases: list[weakref.ref[Database]] = []
+
+
+def _close_file(engine: Engine, path: Path | None, held: list[DeskLock]) -> None:
+    """Fold the -wal into the file, close the connections, let go of the desk lock.
+
+    Run by ``Database.dispose``, or by the garbage collector / interpreter exit for a
+    Database nobody disposed (so even then the main file is left complete).
+    """
+    if engine.dialect.name == "sqlite":
+        try:
+            with engine.connect() as conn:
+                # Briefly: if another desk is writing, its own close checkpoints later; a
+                # window must not hang on exit for the whole busy timeout.
+                conn.exec_driver_sql("PRAGMA busy_timeout=200")
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception:  # noqa: BLE001 - another desk reading: its own close checkpoints later
+            log.warning("could not checkpoint %s on close", path, exc_info=True)
+    engine.dispose()
+    while held:
+        held.pop().release()
 
 
 def newer_program_message(path_name: str, revision: str) -> str:
@@ -126,7 +148,7 @@ def check_sqlite_file(path: Path, *, full: bool = False, pages: bool = True) -> 
     if header != SQLITE_HEADER:
         return FileCheck(False, f"文件“{path.name}”不是 Butler Desk 数据库（也不是 SQLite 文件）。请检查所选文件。")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(backup.read_only_uri(path), uri=True)
         try:
             if pages:
                 pragma = "integrity_check" if full else "quick_check"
@@ -295,9 +317,8 @@ class Database:
         self.engine = engine
         self.path = path
         self._startup = startup
-        self._lock = lock
-        self._disposed = False
-        _open_databases.append(self)
+        self._held: list[DeskLock] = [lock] if lock is not None else []
+        self._track()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         install_audit_hook(self._sessions)
         # unit_of_work checks first; these catch a write slipped into a reading() session.
@@ -344,18 +365,15 @@ class Database:
         """
         if self._startup is not None:
             self._startup.join()
-        if not self._disposed and self.engine.dialect.name == "sqlite":
-            try:
-                with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            except Exception:  # another desk reading: its own close checkpoints later
-                log.warning("could not checkpoint %s on close", self.path, exc_info=True)
-        self.engine.dispose()
-        self._disposed = True
-        if self._lock is not None:
-            self._lock.release()
-        if self in _open_databases:
-            _open_databases.remove(self)
+        if self._closer.alive:
+            self._closer()
+        else:
+            self.engine.dispose()  # used again after an earlier dispose
+        _open_databases[:] = [ref for ref in _open_databases if ref() not in (self, None)]
+
+    def _track(self) -> None:
+        self._closer = weakref.finalize(self, _close_file, self.engine, self.path, self._held)
+        _open_databases.append(weakref.ref(self))
 
     @contextmanager
     def closed_for_restore(self) -> Iterator[None]:
@@ -369,9 +387,10 @@ class Database:
             yield
         finally:
             if self.path is not None:
-                self._lock = DeskLock.acquire(self.path, exclusive=False, wait_seconds=OPEN_WAIT_SECONDS)
-            self._disposed = False
-            _open_databases.append(self)
+                lock = DeskLock.acquire(self.path, exclusive=False, wait_seconds=OPEN_WAIT_SECONDS)
+                if lock is not None:
+                    self._held.append(lock)
+            self._track()
 
     def _before_flush(self, _session: Session, _context, _instances) -> None:
         self.ensure_writable()
@@ -383,13 +402,14 @@ class Database:
 
 def open_databases() -> list[Database]:
     """The databases this process has open and not yet disposed (oldest first)."""
-    return list(_open_databases)
+    return [db for db in (ref() for ref in _open_databases) if db is not None]
 
 
-def dispose_opened_since(count: int) -> None:
-    """Dispose every database opened after the first ``count`` (a CLI command's own)."""
-    for db in _open_databases[count:][::-1]:
-        db.dispose()
+def dispose_all_but(kept: list[Database]) -> None:
+    """Dispose every open database not in ``kept`` (those a CLI command opened), newest first."""
+    for db in open_databases()[::-1]:
+        if not any(db is other for other in kept):
+            db.dispose()
 
 
 # Any constant: the key of the PostgreSQL advisory lock two desks take to upgrade one schema.
