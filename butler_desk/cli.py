@@ -53,6 +53,8 @@ def build_parser() -> ChineseArgumentParser:
     parser.add_argument("--version", action="version", version=f"butler-desk {__version__}")
     parser.add_argument("--db", help="数据库文件路径（默认在用户数据目录；也可用环境变量 BUTLER_DESK_DB）")
     parser.add_argument("--demo", action="store_true", help="打开演示小区（首次使用时自动生成）")
+    parser.add_argument("--create", action="store_true",
+                        help="--db 指定的数据库文件不存在时新建它（否则拒绝，以免写错路径时建出空数据库）")
     parser.add_argument("--operator", help="操作人姓名（记入变更记录、印在签收单上），默认为本机界面中选定的操作人")
     parser.add_argument("--verbose", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=ChineseArgumentParser)
@@ -71,12 +73,30 @@ def build_parser() -> ChineseArgumentParser:
     return parser
 
 
-def resolve_db(args: argparse.Namespace) -> Path:
-    from butler_desk.paths import demo_db_path, resolve_db_path
+def resolve_db(args: argparse.Namespace, *, must_exist: bool = True) -> Path:
+    """The database the command works on. An explicitly named file (``--db`` or BUTLER_DESK_DB)
+    must exist unless ``--create`` is given: a typo must not become a new, empty database.
+    The default file in the user-data folder is created at first start as before."""
+    from butler_desk.paths import DB_ENV_VAR, demo_db_path, resolve_db_path
+    from butler_desk.storage.errors import DatabaseProblem
 
     if getattr(args, "demo", False) and not args.db:
         return demo_db_path()
-    return resolve_db_path(args.db)
+    named = args.db or os.environ.get(DB_ENV_VAR)
+    if named and "://" in named:
+        from butler_desk.services.maintenance import SQLITE_ONLY_MESSAGE
+
+        if args.command in ("backup", "restore"):
+            raise DatabaseProblem(SQLITE_ONLY_MESSAGE)
+        raise DatabaseProblem(f"--db 需要本机数据库文件的路径，不能是服务器地址（{named.split('://')[0]}://…）。")
+    path = resolve_db_path(args.db)
+    if named and must_exist and not getattr(args, "create", False) and not path.exists():
+        source = "--db" if args.db else f"环境变量 {DB_ENV_VAR}"
+        hint = "" if path.parent.exists() else f"（文件夹 {path.parent} 也不存在）"
+        raise DatabaseProblem(f"找不到数据库文件 {path}{hint}（由 {source} 指定）。请检查路径是否写错；"
+                              "如果要在这里新建数据库，请加 --create，例如：butler-desk import roster 名册.xlsx "
+                              f"--db {path} --create")
+    return path
 
 
 def operator_of(args: argparse.Namespace) -> str:
@@ -98,12 +118,26 @@ def remembered_operator() -> str:
 
 
 def run(argv: list[str]) -> int:
-    from butler_desk.domain.errors import BadInput
     from butler_desk.logging_setup import setup_logging
 
     parser = build_parser()
     args = parser.parse_args(argv)
     log_path = setup_logging(getattr(args, "verbose", False))
+    from butler_desk.storage.database import dispose_all_but, open_databases
+    from butler_desk.storage.errors import explain_db_error
+
+    already_open = open_databases()
+    try:
+        return _run(args, argv, log_path, explain_db_error)
+    finally:
+        # Every command's databases closed (checkpointed) before exit: the main file alone
+        # is then complete, whoever copies it.
+        dispose_all_but(already_open)
+
+
+def _run(args: argparse.Namespace, argv: list[str], log_path: Path, explain_db_error) -> int:
+    from butler_desk.domain.errors import BadInput
+
     try:
         if args.command is None:
             return _run_gui(args)
@@ -119,16 +153,33 @@ def run(argv: list[str]) -> int:
         return EXIT_FAILURE
     except OSError as exc:
         log.exception("file error")
+        problem = explain_db_error(exc, _db_of(args))
+        if problem is not None:
+            print(f"butler-desk: {problem.message}", file=sys.stderr)
+            return EXIT_BAD_DATA
         print(f"butler-desk: 无法读写文件：{exc.filename or ''}（{exc.strerror or exc}）。请检查路径和权限。", file=sys.stderr)
         return EXIT_BAD_DATA
-    except Exception:
+    except Exception as exc:
+        problem = explain_db_error(exc, _db_of(args))
+        if problem is not None:  # busy, read-only, disk full, damaged: the user can act on it
+            log.warning("database problem running %s: %s", argv[:1], exc)
+            print(f"butler-desk: {problem.message}", file=sys.stderr)
+            return EXIT_BAD_DATA
         log.exception("unexpected failure running %s", argv)
         print(f"butler-desk: 程序内部错误，操作未完成。详情见日志：{log_path}", file=sys.stderr)
         return EXIT_FAILURE
 
 
+def _db_of(args: argparse.Namespace) -> Path | None:
+    """The database file a failed command was using, for the error message (None if unknown)."""
+    try:
+        return resolve_db(args, must_exist=False)
+    except Exception:  # noqa: BLE001 - only naming the file in a message
+        return None
+
+
 def _run_gui(args: argparse.Namespace) -> int:
-    db_path = resolve_db(args)
+    db_path = resolve_db(args, must_exist=False)  # the window asks before creating a file
     if args.demo and not db_path.exists():
         from butler_desk.services.demo import build_demo_estate
 
@@ -141,4 +192,5 @@ def _run_gui(args: argparse.Namespace) -> int:
     import butler_desk.services.maintenance  # noqa: F401
     from butler_desk.ui.app import run_gui
 
-    return run_gui(db_path, demo=args.demo, operator=args.operator)
+    named = bool(args.db or os.environ.get("BUTLER_DESK_DB")) and not args.create
+    return run_gui(db_path, demo=args.demo, operator=args.operator, ask_before_creating=named)

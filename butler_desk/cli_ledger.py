@@ -22,9 +22,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     _db_arg(p)
     p.set_defaults(handler=cmd_backup)
 
-    p = sub.add_parser("restore", help="从备份文件恢复数据库（当前文件先另存为备份）")
+    p = sub.add_parser("restore", help="从备份文件恢复数据库（当前文件先另存为备份；管家台窗口须先关闭）")
     p.add_argument("file", help="备份文件")
     _db_arg(p)
+    _create_arg(p)
     p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("template", help="生成导入模板")
@@ -42,6 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reason", default="", help="另存出错行的原因（记入变更记录）")
     p.add_argument("--estate", default="", help="数据库为空时新建的小区名称")
     _db_arg(p)
+    _create_arg(p)
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("export", help="导出到 Excel")
@@ -57,12 +59,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name", nargs="?", help="add 时的员工姓名")
     p.add_argument("--role", default="客服管家", help="岗位")
     _db_arg(p)
+    _create_arg(p)
     p.set_defaults(handler=cmd_staff)
 
 
 def _db_arg(p: argparse.ArgumentParser) -> None:
     # SUPPRESS: without it the subcommand's default None would hide a top-level --db.
     p.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件路径")
+
+
+def _create_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--create", action="store_true", default=argparse.SUPPRESS,
+                   help="--db 指定的数据库不存在时新建它（否则拒绝，以免写错路径时建出空数据库）")
 
 
 def _context(args: argparse.Namespace):

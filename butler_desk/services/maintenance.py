@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from butler_desk.domain.errors import BadInput
@@ -12,9 +11,10 @@ from butler_desk.storage.database import (
     DatabaseProblem,
     check_sqlite_file,
     head_revision,
-    known_revisions,
     open_database,
 )
+from butler_desk.storage.errors import explain_db_error
+from butler_desk.storage.restore import restore_database
 
 
 def open_context(db_path: Path, operator: str = "系统") -> AppContext:
@@ -40,7 +40,18 @@ def backup_problem(ctx: AppContext) -> str | None:
     return ctx.db.backup_problem()
 
 
+SQLITE_ONLY_MESSAGE = ("备份和恢复只适用于本机的数据库文件（.sqlite3）。PostgreSQL 服务器上的数据库"
+                       "请用服务器自己的备份工具（pg_dump / pg_restore），或请管理员处理。")
+
+
+def refuse_url(db: str | Path) -> None:
+    """Backup, restore and the page check work on SQLite files only; a server URL is refused."""
+    if "://" in str(db) or str(db).startswith(("postgresql", "postgres:")):
+        raise DatabaseProblem(SQLITE_ONLY_MESSAGE)
+
+
 def backup_to(db_path: Path, out: Path) -> Path:
+    refuse_url(db_path)
     db_path, out = Path(db_path), Path(out)
     if not db_path.exists():
         raise BadInput(f"数据库文件 {db_path} 不存在，无法备份")
@@ -55,34 +66,35 @@ def backup_to(db_path: Path, out: Path) -> Path:
 
 
 def restore_from(db_path: Path, source: Path) -> Path:
-    """Replace the database with ``source`` after a full check; returns the safety copy's path.
+    """Replace the database with a verified copy of ``source``; returns the safety copy's path.
 
-    Refuses a file that is not a Butler Desk database or fails ``PRAGMA integrity_check``,
-    and a backup made by a newer version of the program.
+    Refuses a file that is not a Butler Desk database, fails ``PRAGMA integrity_check`` or
+    comes from a newer version of the program, and refuses while any 管家台 process (this
+    one included: close its database first) has the database open. The source is read
+    through SQLite's backup API, so data still in its ``-wal`` is restored too.
     """
+    refuse_url(db_path)
+    refuse_url(source)
     db_path, source = Path(db_path), Path(source)
     if not source.exists():
         raise BadInput(f"找不到备份文件 {source}")
     if source.stat().st_size == 0:
         raise DatabaseProblem(f"文件“{source.name}”是空文件，不是 Butler Desk 数据库，未恢复。")
-    check = check_sqlite_file(source, full=True)
-    if not check.ok:
-        raise DatabaseProblem(check.message + "（未恢复，当前数据库保持不变）")
-    con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    try:
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if "app_meta" not in tables:
-            raise DatabaseProblem(f"文件“{source.name}”不是 Butler Desk 数据库，未恢复。")
-        revision = con.execute("SELECT version_num FROM alembic_version").fetchone() if "alembic_version" in tables else None
-    finally:
-        con.close()
-    if revision is None:
-        raise DatabaseProblem(f"文件“{source.name}”缺少版本信息，不是完整的 Butler Desk 数据库，未恢复。")
-    if revision[0] not in known_revisions():
-        raise DatabaseProblem(f"备份“{source.name}”由更新版本的管家台生成（版本 {revision[0]}），请先升级程序再恢复。")
     if source.resolve() == db_path.resolve():
         raise BadInput("所选文件就是当前数据库，无需恢复")
-    return backup.replace_database(db_path, source)
+    if not db_path.parent.exists():
+        raise BadInput(f"数据库所在的文件夹 {db_path.parent} 不存在，未恢复。请检查 --db 路径。")
+    return restore_database(db_path, source)
 
 
-__all__ = ["backup_to", "head_revision", "open_context", "restore_from"]
+def restore_into_open(ctx: AppContext, source: Path) -> Path:
+    """Restore over the database ``ctx`` has open (the GUI's 从备份恢复…): this process closes
+    its own hold on the file first, or restore would find the file in use by itself. The
+    window must be reopened afterwards: what it shows is the old file's."""
+    if ctx.db_path is None:
+        raise DatabaseProblem(SQLITE_ONLY_MESSAGE)
+    with ctx.db.closed_for_restore():
+        return restore_from(ctx.db_path, source)
+
+
+__all__ = ["backup_to", "explain_db_error", "head_revision", "open_context", "restore_from", "restore_into_open"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
 import sqlite3
 import time
 import uuid
@@ -21,6 +21,26 @@ PARTIAL_SUFFIX = ".partial"
 STALE_PARTIAL_SECONDS = 6 * 3600
 
 
+def read_only_uri(path: Path) -> str:
+    """A URI that opens ``path`` for reading without writing anything beside it.
+
+    A WAL-mode file needs a ``-shm`` beside it; in a folder nobody can write (a
+    write-protected USB stick, a read-only share) SQLite cannot make one and says "unable
+    to open". If no ``-shm`` exists and no ``-wal`` holds data, the main file is the whole
+    database and nobody can be changing it there, so ``immutable=1`` reads it truthfully.
+    """
+    uri = f"file:{path}?mode=ro"
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    if not os.access(path.parent, os.W_OK) and not shm.exists():
+        try:
+            wal_has_data = wal.stat().st_size > 0
+        except OSError:
+            wal_has_data = False
+        if not wal_has_data:
+            uri += "&immutable=1"
+    return uri
+
+
 def copy_database(source: Path, target: Path) -> Path:
     """A consistent copy of a live database (WAL included), written atomically.
 
@@ -32,7 +52,7 @@ def copy_database(source: Path, target: Path) -> Path:
     _remove_stale_partials(target)
     partial = target.with_name(f"{target.name}.{uuid.uuid4().hex[:12]}{PARTIAL_SUFFIX}")
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             dst = sqlite3.connect(partial)
             try:
@@ -82,21 +102,3 @@ def daily_backup(path: Path, today: datetime | None = None) -> Path | None:
     for old in daily[:-DAILY_BACKUPS_KEPT]:
         old.unlink(missing_ok=True)
     return made
-
-
-def replace_database(current: Path, replacement: Path) -> Path:
-    """Put ``replacement`` in place of ``current``, keeping the current file as a backup first.
-
-    The caller has already checked that ``replacement`` is a healthy Butler Desk database.
-    Returns the path of the safety copy of the old file.
-    """
-    stamp = clock.stamp("%Y%m%d-%H%M%S")
-    safety = backups_dir_for(current) / f"{current.stem}-before-restore-{stamp}.sqlite3"
-    if current.exists() and current.stat().st_size > 0:
-        copy_database(current, safety)
-    staged = current.with_name(current.name + ".restoring")
-    shutil.copyfile(replacement, staged)
-    for suffix in ("-wal", "-shm"):
-        Path(str(current) + suffix).unlink(missing_ok=True)
-    staged.replace(current)
-    return safety

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,9 +20,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from butler_desk.domain.errors import BadInput
 from butler_desk.paths import migrations_dir
 from butler_desk.storage import backup
+from butler_desk.storage.desk_lock import DeskLock, LockBusy
+from butler_desk.storage.errors import DatabaseProblem, explain_db_error
 from butler_desk.storage.audit import OPERATOR_KEY, install_audit_hook
 from butler_desk.storage.models import APPLICATION_ID, AppMeta
 
@@ -36,8 +40,39 @@ SCHEMA_HEAD = "0004"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
-class DatabaseProblem(BadInput):
-    """The database file cannot be used; the message tells the user what to do."""
+# Test hook for the kill harness (tests/storage/test_kill_migration.py): SIGKILL this process
+# right after the N-th SQL statement of a schema creation or upgrade.
+KILL_AFTER_STATEMENT_VAR = "BUTLER_DESK_TEST_KILL_AFTER_STATEMENT"
+# How long an opener waits for a restore in progress to finish before giving up.
+OPEN_WAIT_SECONDS = 10.0
+
+# Every Database not yet disposed, weakly: the CLI closes what a command opened.
+_open_databases: list[weakref.ref[Database]] = []
+
+
+def _close_file(engine: Engine, path: Path | None, held: list[DeskLock]) -> None:
+    """Fold the -wal into the file, close the connections, let go of the desk lock.
+
+    Run by ``Database.dispose``, or by the garbage collector / interpreter exit for a
+    Database nobody disposed (so even then the main file is left complete).
+    """
+    if engine.dialect.name == "sqlite":
+        try:
+            with engine.connect() as conn:
+                # Briefly: if another desk is writing, its own close checkpoints later; a
+                # window must not hang on exit for the whole busy timeout.
+                conn.exec_driver_sql("PRAGMA busy_timeout=200")
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception:  # noqa: BLE001 - another desk reading: its own close checkpoints later
+            log.warning("could not checkpoint %s on close", path, exc_info=True)
+    engine.dispose()
+    while held:
+        held.pop().release()
+
+
+def newer_program_message(path_name: str, revision: str) -> str:
+    return (f"这个数据库由更新版本的管家台创建（文件 {path_name}，数据库版本 {revision}），"
+            "本程序无法打开。请先升级程序再打开；数据库没有被改动。")
 
 
 @dataclass(frozen=True)
@@ -56,9 +91,45 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+    # hide_parameters: a failed statement's parameters (names, ID numbers) never reach an
+    # exception message, and so never the log file.
+    engine = create_engine(url, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def _make_migration_engine(url: str) -> Engine:
+    """An engine whose transactions really include DDL, begun with the write lock taken.
+
+    Python's sqlite3 module opens a transaction only before INSERT/UPDATE/DELETE, so CREATE
+    and ALTER would each commit on their own and a kill halfway through an upgrade would
+    leave a third schema. SQLAlchemy's documented pysqlite recipe: the driver's own
+    transaction handling off, BEGIN emitted by us. IMMEDIATE takes the write lock at once,
+    so a second desk starting the same upgrade waits, then finds it done.
+    """
+    engine = make_engine(url)
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _driver_autocommit(dbapi_connection, _record) -> None:
+            dbapi_connection.isolation_level = None
+            # SQLite's procedure for rebuilding a table (what batch ALTERs do): foreign keys
+            # off, so DROP TABLE does not cascade or fail on the rows that point at it;
+            # migrate() checks them all with foreign_key_check before committing.
+            dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+    kill_after = int(os.environ.get(KILL_AFTER_STATEMENT_VAR, "0") or 0)
+    if kill_after > 0:
+        executed = [0]
+
+        @event.listens_for(engine, "after_cursor_execute")
+        def _kill_for_test(*_args) -> None:
+            executed[0] += 1
+            if executed[0] >= kill_after:
+                os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     return engine
 
 
@@ -77,7 +148,7 @@ def check_sqlite_file(path: Path, *, full: bool = False, pages: bool = True) -> 
     if header != SQLITE_HEADER:
         return FileCheck(False, f"文件“{path.name}”不是 Butler Desk 数据库（也不是 SQLite 文件）。请检查所选文件。")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(backup.read_only_uri(path), uri=True)
         try:
             if pages:
                 pragma = "integrity_check" if full else "quick_check"
@@ -241,10 +312,13 @@ class Database:
     refused with ``DatabaseProblem`` if the file turned out to be damaged.
     """
 
-    def __init__(self, engine: Engine, path: Path | None = None, *, startup: _StartupCheck | None = None) -> None:
+    def __init__(self, engine: Engine, path: Path | None = None, *, startup: _StartupCheck | None = None,
+                 lock: DeskLock | None = None) -> None:
         self.engine = engine
         self.path = path
         self._startup = startup
+        self._held: list[DeskLock] = [lock] if lock is not None else []
+        self._track()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         install_audit_hook(self._sessions)
         # unit_of_work checks first; these catch a write slipped into a reading() session.
@@ -283,10 +357,40 @@ class Database:
             yield session
 
     def dispose(self) -> None:
-        """Close the engine, after the background check and daily backup have finished."""
+        """Close the engine, after the background check and daily backup have finished.
+
+        On SQLite the write-ahead log is folded into the file first, so the main file alone
+        is complete (copied to a USB stick, or used as a restore source). Then the desk lock
+        is released: restore may replace the file only after this.
+        """
         if self._startup is not None:
             self._startup.join()
-        self.engine.dispose()
+        if self._closer.alive:
+            self._closer()
+        else:
+            self.engine.dispose()  # used again after an earlier dispose
+        _open_databases[:] = [ref for ref in _open_databases if ref() not in (self, None)]
+
+    def _track(self) -> None:
+        self._closer = weakref.finalize(self, _close_file, self.engine, self.path, self._held)
+        _open_databases.append(weakref.ref(self))
+
+    @contextmanager
+    def closed_for_restore(self) -> Iterator[None]:
+        """Let go of the file (checkpoint, connections, desk lock) so a restore can replace it.
+
+        Restore refuses while any open holds the desk lock, this process's own included;
+        afterwards the lock is taken again (on whichever file is then in place).
+        """
+        self.dispose()
+        try:
+            yield
+        finally:
+            if self.path is not None:
+                lock = DeskLock.acquire(self.path, exclusive=False, wait_seconds=OPEN_WAIT_SECONDS)
+                if lock is not None:
+                    self._held.append(lock)
+            self._track()
 
     def _before_flush(self, _session: Session, _context, _instances) -> None:
         self.ensure_writable()
@@ -296,14 +400,50 @@ class Database:
             self.ensure_writable()
 
 
+def open_databases() -> list[Database]:
+    """The databases this process has open and not yet disposed (oldest first)."""
+    return [db for db in (ref() for ref in _open_databases) if db is not None]
+
+
+def dispose_all_but(kept: list[Database]) -> None:
+    """Dispose every open database not in ``kept`` (those a CLI command opened), newest first."""
+    for db in open_databases()[::-1]:
+        if not any(db is other for other in kept):
+            db.dispose()
+
+
+# Any constant: the key of the PostgreSQL advisory lock two desks take to upgrade one schema.
+_PG_MIGRATION_LOCK = 0x42_75_74_6C  # "Butl"
+
+
 def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to head in ONE transaction, under a lock.
+
+    A kill at any point leaves the old revision or the new one: every migration step, the
+    creation of every table and the application mark commit together or not at all.
+    """
     from alembic import command
 
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
         command.upgrade(_alembic_config(conn), "head")
+        if conn.dialect.name == "sqlite":
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise DatabaseProblem(f"升级数据库时发现 {len(broken)} 处引用不一致（如表 {broken[0][0]}），"
+                                      "升级已撤销，数据库保持原样。请把日志文件发给管理员。")
         existing = conn.execute(select(AppMeta.value).where(AppMeta.key == "application")).scalar()
         if existing is None:
             conn.execute(text("INSERT INTO app_meta (key, value) VALUES ('application', :v)"), {"v": APPLICATION_ID})
+
+
+def _migrate_file(path: Path) -> None:
+    engine = _make_migration_engine(f"sqlite:///{path}")
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
 
 
 def open_database(path: Path, *, keep_daily_backup: bool = True) -> Database:
@@ -323,6 +463,10 @@ def open_database(path: Path, *, keep_daily_backup: bool = True) -> Database:
     if _has_unfinished_wal(path):
         verdict = _require_healthy(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = DeskLock.acquire(path, exclusive=False, wait_seconds=OPEN_WAIT_SECONDS)
+    except LockBusy:
+        raise DatabaseProblem(f"数据库“{path.name}”正在从备份恢复，请等恢复完成后再打开。") from None
     engine = make_engine(f"sqlite:///{path}")
     try:
         try:
@@ -332,20 +476,32 @@ def open_database(path: Path, *, keep_daily_backup: bool = True) -> Database:
             raise
         head = SCHEMA_HEAD
         if current != head:
+            if current is not None and current not in known_revisions():
+                # Before any copy: a newer program's file is neither ours to back up nor to touch.
+                raise DatabaseProblem(newer_program_message(path.name, current))
             if verdict is None:  # a migration writes, so the whole file is checked first
                 verdict = _require_healthy(path)
             if current is not None:
                 saved = backup.backup_before_migration(path, current)
                 log.info("migrating %s from %s to %s; backup at %s", path, current, head, saved)
-            migrate(engine)
+            _migrate_file(path)
     except DatabaseProblem:
         engine.dispose()
+        if lock is not None:
+            lock.release()
         raise
     except Exception as exc:  # a failed migration must not leave a half-open engine
         engine.dispose()
+        if lock is not None:
+            lock.release()
         log.exception("could not open database %s", path)
-        raise DatabaseProblem(f"无法打开数据库“{path.name}”：{exc}。数据库未被改动，请联系管理员或从备份恢复。") from exc
-    return Database(engine, path, startup=_StartupCheck(path, verdict=verdict, daily_backup=keep_daily_backup))
+        known = explain_db_error(exc, path)
+        if known is not None:
+            raise known from exc
+        raise DatabaseProblem(f"无法打开数据库“{path.name}”：{exc}。数据库未被改动（升级在一个事务中进行，"
+                              "要么完成要么不做）；请把日志文件发给管理员。") from exc
+    return Database(engine, path, startup=_StartupCheck(path, verdict=verdict, daily_backup=keep_daily_backup),
+                    lock=lock)
 
 
 def _require_healthy(path: Path) -> FileCheck:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.paths import resource_path
-from butler_desk.services.maintenance import backup_problem, file_problem, open_context
+from butler_desk.services.maintenance import backup_problem, explain_db_error, file_problem, open_context
 from butler_desk.services.staff import StaffService
 from butler_desk.ui import settings
 from butler_desk.ui.main_window import MainWindow
@@ -168,17 +168,33 @@ def _peak_memory_kb() -> int | None:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-def run_gui(db_path: Path, *, demo: bool = False, operator: str | None = None) -> int:
+def confirm_new_database(db_path: Path) -> bool:
+    """Ask before creating a database anywhere but the default place (a mistyped path)."""
+    answer = QMessageBox.question(
+        None, "新建数据库？",
+        f"找不到数据库文件：\n{db_path}\n\n是否在这里新建一个空的数据库？\n"
+        "如果路径写错了，请选“否”，检查路径后重新打开。",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def run_gui(db_path: Path, *, demo: bool = False, operator: str | None = None,
+            ask_before_creating: bool = False) -> int:
     """Run the desktop app on ``db_path``; returns the process exit code.
 
     ``demo`` marks the window as demo data and skips the operator question (the changes
     are recorded as made by 演示用户); so does an ``operator`` given on the command line.
+    ``ask_before_creating``: the path was named by the user, so a missing file is created
+    only after the user says yes (exit 3 otherwise, nothing created).
     """
     app = QApplication.instance() or QApplication(sys.argv[:1])
     configure_application(app)  # type: ignore[arg-type]
     hook = ExceptionHook()
     hook.install()
     try:
+        db_path = Path(db_path)
+        if ask_before_creating and not db_path.exists() and not confirm_new_database(db_path):
+            return EXIT_DATABASE_PROBLEM
         try:
             ctx = open_context(Path(db_path))
         except BadInput as exc:  # DatabaseProblem included: corrupt or foreign file
@@ -187,8 +203,9 @@ def run_gui(db_path: Path, *, demo: bool = False, operator: str | None = None) -
             return EXIT_DATABASE_PROBLEM
         except Exception as exc:  # noqa: BLE001 - the user sees a sentence, the log the traceback
             log.exception("cannot open database %s", db_path)
-            QMessageBox.critical(None, "无法打开数据库",
-                                 f"无法打开数据库“{Path(db_path).name}”：{exc}\n请联系管理员或从备份恢复。")
+            problem = explain_db_error(exc, db_path)
+            QMessageBox.critical(None, "无法打开数据库", problem.message if problem is not None else
+                                 f"无法打开数据库“{Path(db_path).name}”：{exc}\n数据库没有被改动；请把日志文件发给管理员。")
             return EXIT_DATABASE_PROBLEM
         try:
             if operator is None:

@@ -19,11 +19,11 @@ from butler_desk.domain.errors import BadInput
 from butler_desk.paths import backups_dir_for
 from butler_desk.services.context import AppContext
 from butler_desk.services.ledger import LedgerService
-from butler_desk.services.maintenance import backup_to
+from butler_desk.services.maintenance import backup_to, restore_into_open
 from butler_desk.ui import settings
 from butler_desk.ui.ledger_tab import LedgerTab
 from butler_desk.ui.menus import FILE_MENU, HELP_MENU, menu_named
-from butler_desk.ui.messages import ask_purpose, show_info, show_problem
+from butler_desk.ui.messages import ask_purpose, confirm, show_info, show_problem
 from butler_desk.ui.workers import run_with_progress
 
 XLSX = "Excel 工作簿 (*.xlsx)"
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.template_action = self._action("下载导入模板…", self.save_template)
         self.export_action = self._action("导出台账…", self.export_ledger, QKeySequence("Ctrl+E"))
         self.backup_action = self._action("备份数据库…", self.backup_database)
+        self.restore_action = self._action("从备份恢复…", self.restore_database)
         self.quit_action = self._action("退出", self.close, QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.import_action)
@@ -156,6 +157,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         help_menu = menu_named(self.menuBar(), HELP_MENU)
@@ -263,6 +265,34 @@ class MainWindow(QMainWindow):
             on_failed=lambda exc: show_problem(self, exc, "备份失败"),
             cancellable=False,
         )
+
+    def restore_database(self) -> None:
+        """Replace the database with a backup, after a confirmation; then the window closes.
+
+        The open window's lists, tabs and workers all hold the old file's data, so rather
+        than patch each one the app closes and is reopened on the restored file.
+        """
+        db_path = self.ctx.db_path
+        if db_path is None:
+            show_problem(self, BadInput("当前数据库不是本机文件，无法在这里恢复；请联系管理员"))
+            return
+        name, _ = QFileDialog.getOpenFileName(self, "从备份恢复", str(backups_dir_for(db_path)),
+                                              "数据库备份 (*.sqlite3);;所有文件 (*)")
+        if not name:
+            return
+        if not confirm(self, "从备份恢复",
+                       f"用备份“{Path(name).name}”替换当前数据库？\n\n当前数据库会先另存一份到备份文件夹。"
+                       "恢复后管家台会关闭，请重新打开。\n其他电脑或窗口如果开着这个数据库，请先关闭它们。",
+                       yes_text="恢复"):
+            return
+        try:
+            safety = restore_into_open(self.ctx, Path(name))
+        except Exception as exc:  # noqa: BLE001 - shown to the user; nothing was replaced
+            show_problem(self, exc, "恢复失败")
+            return
+        show_info(self, "从备份恢复", f"已从“{Path(name).name}”恢复数据库。\n原数据库已另存为：\n{safety}\n\n"
+                  "管家台现在关闭，请重新打开以使用恢复的数据。")
+        self.close()  # the last window: the app quits, and run_gui closes the database
 
     def _done_message(self, title: str, text: str) -> None:
         self.statusBar().showMessage("".join(text.splitlines()[:2]), 8000)

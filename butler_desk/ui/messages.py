@@ -22,11 +22,24 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
 
 def show_problem(parent: QWidget | None, exc: BaseException, title: str = "无法完成") -> None:
     """A BadInput's own message; anything else is logged and reported in general words."""
+    exc = as_database_problem(exc)
     if isinstance(exc, BadInput):
         QMessageBox.warning(parent, title, exc.message)
         return
     log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     QMessageBox.critical(parent, "程序出错", unexpected_error_text(exc))
+
+
+def as_database_problem(exc: BaseException) -> BaseException:
+    """Busy, read-only, disk full…: the storage layer's Chinese explanation, else ``exc`` itself."""
+    if isinstance(exc, BadInput):
+        return exc
+    from butler_desk.services.maintenance import explain_db_error  # loaded by then; keeps this module light
+
+    problem = explain_db_error(exc)
+    if problem is not None:
+        log.warning("database problem: %s", exc)
+    return problem if problem is not None else exc
 
 
 def unexpected_error_text(exc: BaseException) -> str:
@@ -131,6 +144,7 @@ class ExceptionHook:
     def _show(self, exc: BaseException) -> None:
         self._showing = True
         try:
+            exc = as_database_problem(exc)
             parent = _main_window()
             if isinstance(exc, BadInput):
                 QMessageBox.warning(parent, "无法完成", exc.message)

@@ -18,6 +18,9 @@ def _run(connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite needs batch ALTERs
+        # All steps in the caller's one transaction (database.migrate): a kill leaves the old
+        # revision or the new, never a schema halfway between.
+        transaction_per_migration=False,
     )
     with context.begin_transaction():
         context.run_migrations()
