@@ -180,10 +180,11 @@ class _PhoneChanges:
         updates = {row["record_id"]: row for row in rows if row["table_name"] == "parties" and row["action"] == "update"}
         for party_id in ids:
             now = sorted(after[party_id])
-            before = [(*self.changed.get(phone_id, (position, number)), phone_id)
-                      for position, phone_id, number in now if phone_id not in self.added]
-            before = [(position, phone_id, number) for position, number, phone_id in before]
-            before += self.removed.get(party_id, [])
+            before = list(self.removed.get(party_id, []))
+            for position, phone_id, number in now:
+                if phone_id not in self.added:
+                    old_position, old_number = self.changed.get(phone_id, (position, number))
+                    before.append((old_position, phone_id, old_number))
             old = [number for _position, _id, number in sorted(before)]
             new = [number for _position, _id, number in now]
             if old == new:

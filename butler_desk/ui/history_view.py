@@ -30,15 +30,18 @@ class HistoryView(QWidget):
     Phones and ID numbers in a change are masked like everywhere else. With a revealer
     (``enable_reveal``) the selected line can be shown in clear after the user gives a
     reason; the service records the asking, and the line stays in clear while the dialog
-    is open, even when the history is reloaded to show that record.
+    is open, even when the history is reloaded (on ``revealed``) to show that record.
     """
 
-    revealed = Signal(object)  # the HistoryEntry now shown in clear
+    # The HistoryEntry now shown in clear; the dialog reloads its history to show the record.
+    # A signal rather than a stored callback: a callback bound to the dialog would make a
+    # reference cycle that only the garbage collector frees, possibly on a worker thread,
+    # where deleting widgets crashes Qt.
+    revealed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._revealer: Revealer | None = None
-        self._after_reveal: Callable[[], None] | None = None
         self._clear: dict[int, HistoryEntry] = {}  # audit entry id -> the entry in clear
 
         self.history_model = HistoryModel(self)
@@ -76,9 +79,9 @@ class HistoryView(QWidget):
         layout.addWidget(self._reveal_row)
         self._update_button()
 
-    def enable_reveal(self, revealer: Revealer, after: Callable[[], None] | None = None) -> None:
-        """Offer 查看完整号码; ``after`` runs once a line is revealed (to reload and show the record)."""
-        self._revealer, self._after_reveal = revealer, after
+    def enable_reveal(self, revealer: Revealer) -> None:
+        """Offer 查看完整号码 through ``revealer``, a service call (never a method of the dialog)."""
+        self._revealer = revealer
         self._reveal_row.show()
         self._update_button()
 
@@ -110,12 +113,9 @@ class HistoryView(QWidget):
             show_problem(self, exc)
             return
         self._clear[entry.entry_id] = clear
-        if self._after_reveal is not None:
-            self._after_reveal()  # shows the new 查看明文 record; the line itself stays in clear
-        else:
-            self.set_entries([clear if e.entry_id == entry.entry_id else e for e in self.history_model.rows])
+        self.set_entries(self.history_model.rows)
+        self.revealed.emit(clear)  # a reload shows the new 查看明文 record; the line stays in clear
         self.select_entry(entry.entry_id)
-        self.revealed.emit(clear)
 
     def _update_button(self, *_args: object) -> None:
         entry = self.selected_entry()

@@ -80,7 +80,8 @@ class UnitDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_details(cluster_names, default_cluster), "房屋与住户")
         self.history = HistoryView()
-        self.history.enable_reveal(self.ledger.reveal_history_entry, self.load_history)
+        self.history.enable_reveal(self.ledger.reveal_history_entry)
+        self.history.revealed.connect(self.load_history)
         self.tabs.addTab(self.history, "变更记录")
         # What the household was sent (文件发放), read-only; read when the tab is first shown.
         from butler_desk.ui.documents_tab import UnitDocumentsPage  # not needed for the ledger's first paint

@@ -105,3 +105,23 @@ def test_a_line_without_personal_data_cannot_be_revealed(qtbot, ledger, estate):
     view.table.selectRow(row)
     assert not model.row_at(row).revealable
     assert not view.reveal_button.isEnabled()
+
+
+def test_a_dialog_with_the_reveal_button_is_freed_without_the_garbage_collector(qtbot, ledger, estate):
+    # A reference cycle through the history view would leave the dialog to the collector,
+    # which may run on a worker thread, where deleting widgets crashes Qt.
+    import gc
+    import weakref
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        dialog = PartyDialog(ledger, estate.zhang_party)
+        dialog.done(QDialog.DialogCode.Rejected)
+        freed = weakref.ref(dialog)
+        history = weakref.ref(dialog.history)
+        del dialog
+        assert freed() is None and history() is None
+    finally:
+        if collecting:
+            gc.enable()
