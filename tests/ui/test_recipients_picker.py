@@ -42,7 +42,7 @@ def test_choosing_a_cluster_counts_the_households_live(qtbot, picker):
     assert "管家亲送 1 户" in picker.summary_label.text()  # 张三 is a key client
     assert "另有 1 户" in picker.summary_label.text()  # the vacant unit has nobody to write to
     assert picker.households_model.index(0, HouseholdsModel.COL_ROOM).data() == "3栋2单元1201"
-    assert picker.households_model.index(0, HouseholdsModel.COL_ADDRESSEE).data() == "张三业主"
+    assert picker.households_model.index(0, HouseholdsModel.COL_ADDRESSEE).data() == "张三先生/女士"
 
     with qtbot.waitSignal(picker.changed, timeout=1000):
         picker.everyone.setChecked(True)
