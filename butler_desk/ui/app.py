@@ -19,6 +19,7 @@ from butler_desk.ui import settings
 from butler_desk.ui.main_window import MainWindow
 from butler_desk.ui.messages import ExceptionHook
 from butler_desk.ui.operator_dialog import choose_operator
+from butler_desk.ui.workers import collect_in_gui_thread
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,8 @@ def chinese_font_families() -> list[str]:
 
 
 def configure_application(app: QApplication) -> None:
-    """Names for QSettings and the Chinese UI font; safe to call more than once."""
+    """Names for QSettings, the Chinese UI font, garbage collection in this thread; safe to call more than once."""
+    collect_in_gui_thread(app)  # before any worker thread can run the collector (ui/workers.py)
     app.setOrganizationName(settings.ORGANIZATION_NAME)
     app.setApplicationName("butler-desk")
     app.setApplicationDisplayName(settings.APPLICATION_NAME)

@@ -2,17 +2,25 @@
 
 The job is a plain function ``job(progress, is_cancelled) -> result`` that calls services;
 the services run each job in one transaction, so a cancelled or failed job writes nothing.
+
+Python's cycle collector runs in whichever thread happens to allocate when a threshold is
+crossed, so a job could free a dialog or a timer of the GUI thread that sits in a reference
+cycle: its C++ destructor then runs on the job's thread and the process crashes later
+(a QTimer so freed fires into freed memory: a segmentation fault). ``collect_in_gui_thread``
+therefore turns automatic collection off and collects from a timer in the GUI thread instead.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.exchange import Cancelled
@@ -125,6 +133,51 @@ def _keeper() -> _Keeper:
     if _KEEPER is None:
         _KEEPER = _Keeper()  # created by the first start(), i.e. in the GUI thread
     return _KEEPER
+
+
+class _GuiThreadCollector(QObject):
+    """Does in the GUI thread what the cycle collector would do wherever it was triggered.
+
+    Generations 0 and 1 follow the interpreter's own thresholds. A full collection also waits,
+    as CPython's does, until the heap has grown by a quarter since the last one, measured by
+    allocated blocks, so that a large heap is not walked over and over.
+    """
+
+    INTERVAL_MS = 200
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.setObjectName("gui_thread_collector")
+        self._thresholds = gc.get_threshold()
+        self._blocks_after_full = sys.getallocatedblocks()
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(self.collect)
+        self._timer.start()
+        gc.disable()
+
+    @Slot()
+    def collect(self) -> int:
+        """One collection if one is due; the number of unreachable objects found."""
+        if gc.isenabled():
+            gc.disable()  # something switched it back on: collecting stays with this thread
+        young, middle, old = gc.get_count()
+        threshold0, threshold1, threshold2 = self._thresholds
+        if young <= threshold0:
+            return 0
+        if middle < threshold1:
+            return gc.collect(0)
+        if old < threshold2 or sys.getallocatedblocks() < self._blocks_after_full * 1.25:
+            return gc.collect(1)
+        found = gc.collect(2)
+        self._blocks_after_full = sys.getallocatedblocks()
+        return found
+
+
+def collect_in_gui_thread(app: QApplication) -> None:
+    """From now on the cycle collector runs only in the GUI thread (see the module docstring)."""
+    if app.findChild(_GuiThreadCollector, "gui_thread_collector") is None:
+        _GuiThreadCollector(app)
 
 
 class ProgressRunner(QObject):

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from butler_desk.domain.enums import PartyRole
@@ -27,6 +28,22 @@ def private_settings(qapp, tmp_path):
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     yield folder
     QSettings().clear()
+
+
+@pytest.fixture(autouse=True)
+def no_held_modifier_keys(qapp):
+    """Each test starts with no Ctrl/Shift/Alt held down.
+
+    A key click with Ctrl whose target closes on the press (Ctrl+Return saving a dialog) never
+    gets its Ctrl release, and Qt goes on believing Ctrl is held: the next test's
+    ``selectRow`` then toggles the row off instead of selecting it.
+    """
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        released = QWidget()
+        for key in (Qt.Key.Key_Control, Qt.Key.Key_Shift, Qt.Key.Key_Alt, Qt.Key.Key_Meta):
+            QTest.keyRelease(released, key)
+        released.deleteLater()
+    assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
 
 
 @pytest.fixture

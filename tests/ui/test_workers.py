@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 
-from PySide6.QtCore import QObject, Qt, QThread, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.exchange import Cancelled
 from butler_desk.services.roster_import import RosterImportService
+from butler_desk.ui import workers
 from butler_desk.ui.workers import Worker, run_with_progress
 
 
@@ -144,22 +147,29 @@ def test_run_with_progress_calls_back_in_the_gui_thread_and_closes_its_dialog(qt
 
 def test_a_worker_dropped_right_after_its_result_does_not_take_the_process_down(qtbot):
     # GIVEN many workers whose only reference is dropped as soon as they report
-    results = []
-    for n in range(30):
-        worker = Worker(lambda progress, is_cancelled, n=n: n)
-        receiver = _wire(worker)
-        worker.start()
-        _wait_for(qtbot, receiver, "finished")
-        results.append(n)
-        del worker  # WHEN the caller lets go while the thread is still winding down
-        import gc
-
+    results, gone = [], []
+    # Objects left by earlier tests move out of the collector's sight (millions of them in a
+    # full run: a full collection took seconds); every worker made below is still collected.
+    gc.collect()
+    gc.freeze()
+    try:
+        for n in range(30):
+            worker = Worker(lambda progress, is_cancelled, n=n: n)
+            gone.append(weakref.ref(worker))
+            receiver = _wire(worker)
+            worker.start()
+            _wait_for(qtbot, receiver, "finished")
+            results.append(n)
+            del worker  # WHEN the caller lets go while the thread is still winding down
+            gc.collect()
+        # THEN the process is still alive, every worker was reaped once its thread ended,
+        # and then freed
+        qtbot.waitUntil(lambda: not workers._keeper()._live, timeout=5000)
         gc.collect()
-    # THEN the process is still alive and every worker was reaped once its thread ended
-    from butler_desk.ui import workers
-
-    qtbot.waitUntil(lambda: not workers._keeper()._live, timeout=5000)
-    assert results == list(range(30))
+        assert results == list(range(30))
+        assert [ref() for ref in gone] == [None] * 30
+    finally:
+        gc.unfreeze()
 
 
 def test_a_worker_whose_result_has_arrived_is_no_longer_running_while_its_thread_winds_down(qtbot):
@@ -179,3 +189,54 @@ def test_a_worker_whose_result_has_arrived_is_no_longer_running_while_its_thread
     finally:
         release.set()
         assert worker.wait(10000)
+
+
+class _Ticking(QObject):
+    """A GUI-thread object with a running timer, held only by a reference cycle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.me = self
+        self.timer = QTimer(self)
+        self.timer.start(5)
+
+
+def test_garbage_is_collected_in_the_gui_thread_never_in_a_job(qtbot):
+    # GIVEN the application as configured at start-up, a ticking object left in a cycle, and a
+    # job that allocates far past the collector's thresholds
+    assert not gc.isenabled()
+    threads: list[bool] = []
+
+    def note(phase, _info):
+        if phase == "start":
+            threads.append(threading.current_thread() is threading.main_thread())
+
+    destroyed_in_gui = []
+    ticking = _Ticking()
+    ticking.destroyed.connect(
+        lambda *_: destroyed_in_gui.append(QThread.currentThread() is QApplication.instance().thread()),
+        Qt.ConnectionType.DirectConnection)
+    del ticking
+
+    def job(progress, is_cancelled):
+        cycles = []
+        for n in range(50000):
+            pair = [n]
+            pair.append(pair)
+            cycles.append(pair)
+        return len(cycles)
+
+    gc.callbacks.append(note)
+    try:
+        # WHEN the job runs and the event loop goes on
+        worker = Worker(job)
+        receiver = _wire(worker)
+        worker.start()
+        assert _wait_for(qtbot, receiver, "finished") == 50000
+        worker.wait()
+        qtbot.waitUntil(lambda: bool(destroyed_in_gui), timeout=10000)
+    finally:
+        gc.callbacks.remove(note)
+    # THEN every collection ran in the GUI thread, which freed the ticking object there
+    assert threads and all(threads)
+    assert destroyed_in_gui == [True]
