@@ -92,10 +92,14 @@ def test_a_named_database_that_does_not_exist_is_created_only_after_asking(qapp,
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
 
+    earlier = {id(w) for w in QApplication.topLevelWidgets()}  # other tests' windows may linger
+
     def close_window() -> None:
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible() and id(w) not in earlier]
         if windows:
             windows[0].close()
+            QApplication.quit()  # a window another test left open would keep the loop running
         else:
             QTimer.singleShot(10, close_window)
 
