@@ -165,7 +165,7 @@ def _run(args: argparse.Namespace, argv: list[str], log_path: Path, explain_db_e
             log.warning("database problem running %s: %s", argv[:1], exc)
             print(f"butler-desk: {problem.message}", file=sys.stderr)
             return EXIT_BAD_DATA
-        log.exception("unexpected failure running %s", argv)
+        log.exception("unexpected failure running %s", argv[:1])  # the rest may hold phones, names
         print(f"butler-desk: 程序内部错误，操作未完成。详情见日志：{log_path}", file=sys.stderr)
         return EXIT_FAILURE
 

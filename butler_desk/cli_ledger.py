@@ -111,7 +111,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     db = resolve_db(args)
     safety = restore_from(db, Path(args.file).expanduser())
-    print(f"已从 {args.file} 恢复数据库 {db}。原数据库已另存为：{safety}")
+    kept = f"原数据库已另存为：{safety}" if safety is not None else "（此前这里没有数据库，无需另存）"
+    print(f"已从 {args.file} 恢复数据库 {db}。{kept}")
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from butler_desk.domain.errors import BadInput
@@ -62,11 +63,19 @@ def backup_to(db_path: Path, out: Path) -> Path:
         out = out / f"{db_path.stem}-backup.sqlite3"
     if out.resolve() == db_path.resolve():
         raise BadInput("备份文件不能与数据库文件相同，请换一个文件名")
-    return backup.copy_database(db_path, out)
+    try:
+        return backup.copy_database(db_path, out)
+    except (OSError, sqlite3.Error) as exc:
+        # A full or write-protected disk here is the backup's, not the database's: name it.
+        problem = explain_db_error(exc, out)
+        if problem is not None:
+            raise problem from exc
+        raise
 
 
-def restore_from(db_path: Path, source: Path) -> Path:
-    """Replace the database with a verified copy of ``source``; returns the safety copy's path.
+def restore_from(db_path: Path, source: Path) -> Path | None:
+    """Replace the database with a verified copy of ``source``; returns the safety copy's path
+    (None if there was no database there yet).
 
     Refuses a file that is not a Butler Desk database, fails ``PRAGMA integrity_check`` or
     comes from a newer version of the program, and refuses while any 管家台 process (this

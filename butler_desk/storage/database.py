@@ -147,6 +147,7 @@ def check_sqlite_file(path: Path, *, full: bool = False, pages: bool = True) -> 
         header = fh.read(16)
     if header != SQLITE_HEADER:
         return FileCheck(False, f"文件“{path.name}”不是 Butler Desk 数据库（也不是 SQLite 文件）。请检查所选文件。")
+    _roll_back_hot_journal(path)
     try:
         con = sqlite3.connect(backup.read_only_uri(path), uri=True)
         try:
@@ -171,8 +172,46 @@ def check_sqlite_file(path: Path, *, full: bool = False, pages: bool = True) -> 
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        return FileCheck(False, f"无法读取数据库文件“{path.name}”：{exc}。文件可能已损坏，请从备份恢复。原文件未被改动。")
+        return _unreadable(path, exc)
     return FileCheck(True)
+
+
+def _roll_back_hot_journal(path: Path) -> None:
+    """Finish what a killed writer left: a non-empty rollback journal beside ``path``.
+
+    A process killed in the middle of a rollback-journal write (the one-time switch of a
+    restored or copied-in file to WAL, restore's own switch back) leaves a "hot" journal.
+    A read-only connection cannot roll it back (SQLITE_READONLY_ROLLBACK), so the checks
+    would fail for ever although the file is fine. A read-write open rolls it back to the
+    last committed state, exactly as SQLite does for any writer; nothing else is written.
+    """
+    journal = Path(f"{path}-journal")
+    try:
+        if journal.stat().st_size == 0:
+            return
+    except OSError:
+        return
+    try:
+        con = sqlite3.connect(path, timeout=5)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:  # read-only folder, busy: the read-only check below says which
+        log.warning("could not roll back the journal beside %s", path, exc_info=True)
+
+
+def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> FileCheck:
+    """Damage only when SQLite says so; locked, busy, read-only… are named for what they are."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in str(exc):
+        return _damaged(path, str(exc))
+    if code != sqlite3.SQLITE_READONLY:  # READONLY here is a journal we could not roll back: not "read-only file"
+        problem = explain_db_error(exc, path)
+        if problem is not None:
+            return FileCheck(False, problem.message)
+    return FileCheck(False, f"无法读取数据库文件“{path.name}”：{exc}。原文件未被改动。"
+                     "请关闭所有管家台窗口后重试；如仍出现，请把日志文件发给管理员。")
 
 
 def _damaged(path: Path, detail: str) -> FileCheck:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,9 @@ from butler_desk.storage.models import APPLICATION_ID
 log = logging.getLogger(__name__)
 
 STAGING_SUFFIX = ".restoring"
+# A staged copy is written in one go and renamed at once; one this old was left by a restore
+# that was killed (it can be as big as the whole database, so it is not left for ever).
+STALE_STAGING_SECONDS = 3600
 NOT_RESTORED = "（未恢复，当前数据库保持不变）"
 
 
@@ -46,7 +50,10 @@ def _stage_copy(source: Path, staged: Path) -> dict[str, int]:
         dst = sqlite3.connect(staged)
         try:
             src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # the staged file stands alone, no -wal of its own
+            # WAL already, as the app keeps it: the first open after the restore has no
+            # journal-mode switch to make (a kill during that switch leaves a hot journal).
+            # Closing the only connection folds the -wal in and removes it.
+            dst.execute("PRAGMA journal_mode=WAL")
         finally:
             dst.close()
         src.rollback()
@@ -113,13 +120,30 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def restore_database(target: Path, source: Path) -> Path:
-    """Put a verified copy of ``source`` in place of ``target``; return the safety copy's path.
+def _remove_stale_staging(target: Path) -> None:
+    cutoff = time.time() - STALE_STAGING_SECONDS
+    prefix = f"{target.name}."
+    for leftover in target.parent.iterdir():
+        name = leftover.name
+        if not (name.startswith(prefix) and (name.endswith(STAGING_SUFFIX) or name.endswith(STAGING_SUFFIX + "-journal"))):
+            continue
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:  # another restore got there first, or it is still open on Windows
+            continue
+
+
+def restore_database(target: Path, source: Path) -> Path | None:
+    """Put a verified copy of ``source`` in place of ``target``; return the safety copy's path
+    (None when there was no database at ``target`` to keep).
 
     Raises DatabaseProblem (nothing changed) if the source is not a healthy Butler Desk
     database this program can open, or if the target is in use.
     """
     target, source = Path(target), Path(source)
+    if target.parent.exists():
+        _remove_stale_staging(target)
     staged = target.with_name(f"{target.name}.{uuid.uuid4().hex[:12]}{STAGING_SUFFIX}")
     try:
         try:
@@ -135,8 +159,9 @@ def restore_database(target: Path, source: Path) -> Path:
             raise DatabaseProblem(IN_USE_MESSAGE + NOT_RESTORED) from None
         try:
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-            safety = backups_dir_for(target) / f"{target.stem}-before-restore-{stamp}.sqlite3"
+            safety: Path | None = None
             if target.exists() and target.stat().st_size > 0:
+                safety = backups_dir_for(target) / f"{target.stem}-before-restore-{stamp}.sqlite3"
                 backup.copy_database(target, safety)
             _fold_in_and_close_log(target)
             os.replace(staged, target)
@@ -146,6 +171,9 @@ def restore_database(target: Path, source: Path) -> Path:
                 lock.release()
     finally:
         staged.unlink(missing_ok=True)
-        Path(f"{staged}-journal").unlink(missing_ok=True)
+        # The staged name's side files: left by the read-only checks, empty, used by no one
+        # once the file has been renamed (or given up).
+        for suffix in ("-journal", "-wal", "-shm"):
+            Path(f"{staged}{suffix}").unlink(missing_ok=True)
     log.info("restored %s from %s; previous file kept at %s", target, source, safety)
     return safety

@@ -39,7 +39,7 @@ def test_given_a_database_when_the_window_opens_then_the_ledger_and_status_bar_s
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["文件(&F)", "工单(&R)", "打印(&P)", "设置(&S)", "帮助(&H)"]
     file_items = [a.text() for a in window.menuBar().actions()[0].menu().actions() if a.text()]
-    assert file_items == ["导入业户资料…", "下载导入模板…", "导出台账…", "备份数据库…", "退出"]
+    assert file_items == ["导入业户资料…", "下载导入模板…", "导出台账…", "备份数据库…", "从备份恢复…", "退出"]
 
 
 def test_a_window_that_reopens_on_the_requests_tab_builds_it_before_showing(qtbot, ctx, estate):
