@@ -24,11 +24,13 @@ from butler_desk.services.maintenance import open_context
 from butler_desk.storage import repositories as repo
 from butler_desk.storage.audit import record_event
 from butler_desk.storage.database import open_database
+from butler_desk.storage.desk_lock import lock_path_for
 from butler_desk.storage.files import Lease, abandoned, fsync_dir, fsync_file
 from butler_desk.storage.models import Building, Cluster, Estate, Occupancy, Party, Phone, Staff, Unit
 
 OPERATOR = "演示数据"
 BUILDING = ".building-"  # a demo file being built: ".demo.sqlite3.building-<token>", beside the target
+LEASE_SUFFIX = ".lease"  # held by the build while it runs; a lease nobody holds marks a killed build
 # Shares of unit status in the demo (about 15% vacant, as the brief asks).
 STATUS_WEIGHTS = (
     (UnitStatus.VACANT, 15), (UnitStatus.HANDED_OVER, 5), (UnitStatus.RENOVATING, 3),
@@ -125,7 +127,8 @@ def build_demo_estate(path: Path, units: int = 2400, seed: int = 20261127, reque
     remove_abandoned_builds(path)
     token = uuid.uuid4().hex[:12]
     building = path.with_name(f".{path.name}{BUILDING}{token}")
-    lease = Lease(path.with_name(f".{path.name}{BUILDING}{token}.lock"))
+    # Not ".lock": that is the desk lock every open database takes (storage/desk_lock.py).
+    lease = Lease(path.with_name(f".{path.name}{BUILDING}{token}{LEASE_SUFFIX}"))
     try:
         # No daily backup of a file that is about to be renamed: the finished demo gets its own.
         ctx = AppContext(db=open_database(building, keep_daily_backup=False), operator=OPERATOR)
@@ -159,7 +162,7 @@ def _seal(path: Path) -> None:
 
 
 def _files_of(building: Path) -> list[Path]:
-    return [building, *(Path(f"{building}{s}") for s in ("-wal", "-shm", "-journal"))]
+    return [building, *(Path(f"{building}{s}") for s in ("-wal", "-shm", "-journal")), lock_path_for(building)]
 
 
 def remove_abandoned_builds(path: Path) -> list[Path]:
@@ -168,7 +171,7 @@ def remove_abandoned_builds(path: Path) -> list[Path]:
     folder = Path(path).parent
     if not folder.is_dir():
         return removed
-    for marker in folder.glob(f".{Path(path).name}{BUILDING}*.lock"):
+    for marker in folder.glob(f".{Path(path).name}{BUILDING}*{LEASE_SUFFIX}"):
         if not abandoned(marker):
             continue  # another build of the same file is running
         for leftover in [*_files_of(marker.with_suffix("")), marker]:

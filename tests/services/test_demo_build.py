@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 from butler_desk.domain.errors import BadInput
-from butler_desk.services.demo import BUILDING, build_demo_estate
+from butler_desk.services.demo import BUILDING, LEASE_SUFFIX, build_demo_estate
 from butler_desk.storage.files import Lease
 
 
@@ -33,9 +33,11 @@ def test_a_new_demo_is_one_whole_file_with_nothing_beside_it(tmp_path):
 def test_a_killed_builds_leftovers_go_at_the_next_build_and_a_running_ones_stay(tmp_path):
     target = tmp_path / "demo.sqlite3"
     dead = tmp_path / f".demo.sqlite3{BUILDING}0123456789ab"
-    for path in (dead, tmp_path / f"{dead.name}-wal", tmp_path / f"{dead.name}.lock"):
+    # The killed build's file, its log, its desk lock and its lease, which nobody holds any more.
+    for path in (dead, tmp_path / f"{dead.name}-wal", tmp_path / f"{dead.name}.lock",
+                 tmp_path / f"{dead.name}{LEASE_SUFFIX}"):
         path.write_bytes(b"half a demo")
-    running = Lease(tmp_path / f".demo.sqlite3{BUILDING}ba9876543210.lock")  # another build, still at work
+    running = Lease(tmp_path / f".demo.sqlite3{BUILDING}ba9876543210{LEASE_SUFFIX}")  # another build, still at work
     (tmp_path / running.marker.stem).write_bytes(b"being built")
     other = tmp_path / f".other.sqlite3{BUILDING}0123456789ab"  # another target's: not ours to judge
     other.write_bytes(b"")
