@@ -14,6 +14,7 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
+from butler_desk.domain import clock
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.rooms import RoomCode, parse_room_code, split_area_prefix
@@ -138,7 +139,7 @@ def read_roster(
     ``is_cancelled()`` returns True.
     """
     with _cyclic_gc_paused():
-        return _read_roster(Path(path), progress, is_cancelled, today or date.today())
+        return _read_roster(Path(path), progress, is_cancelled, today or clock.today())
 
 
 @contextmanager

@@ -15,9 +15,9 @@ import os
 import sqlite3
 import time
 import uuid
-from datetime import datetime
 from pathlib import Path
 
+from butler_desk.domain import clock
 from butler_desk.paths import backups_dir_for
 from butler_desk.storage import backup
 from butler_desk.storage.database import check_sqlite_file, known_revisions, newer_program_message
@@ -158,7 +158,7 @@ def restore_database(target: Path, source: Path) -> Path | None:
         except LockBusy:
             raise DatabaseProblem(IN_USE_MESSAGE + NOT_RESTORED) from None
         try:
-            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            stamp = clock.stamp("%Y%m%d-%H%M%S")
             safety: Path | None = None
             if target.exists() and target.stat().st_size > 0:
                 safety = backups_dir_for(target) / f"{target.stem}-before-restore-{stamp}.sqlite3"

@@ -10,7 +10,6 @@ import pytest
 
 import butler_desk
 from butler_desk.domain import clock
-from butler_desk.domain.clock import CHINA_TZ
 from butler_desk.domain.enums import PartyRole
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.ledger_views import PartyInput, UnitInput

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from butler_desk.reporting.forms import render_form
-from butler_desk.reporting.formspec import list_forms, load_form, resolve_widths
+from butler_desk.reporting.formspec import list_forms, load_form
 from tests.reporting import pdfcheck
 from tests.reporting.pdfcheck import MM
 

@@ -12,7 +12,6 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
 from butler_desk.logging_setup import setup_logging
-from butler_desk.services.maintenance import open_context
 from butler_desk.services.roster_import import RosterImportService
 from butler_desk.services.staff import StaffService
 from butler_desk.storage.database import Database, make_engine
