@@ -157,8 +157,8 @@ def check_sqlite_file(path: Path, *, full: bool = False, pages: bool = True) -> 
                     result = con.execute(f"PRAGMA {pragma}").fetchall()
                 except sqlite3.DatabaseError as exc:
                     # Depending on where the damage lies SQLite lists it or gives up
-                    # ("malformed"); either way the file is damaged, and the user is told so.
-                    return _damaged(path, str(exc))
+                    # ("malformed"): damage. Locked, unable to open… are not, and say so.
+                    return _unreadable(path, exc)
                 if not result or result[0][0] != "ok":
                     return _damaged(path, result[0][0] if result else "无结果")
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
