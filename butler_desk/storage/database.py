@@ -5,13 +5,11 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sqlite3
 import threading
 import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +22,12 @@ from butler_desk.paths import migrations_dir
 from butler_desk.storage import backup
 from butler_desk.storage.desk_lock import DeskLock, LockBusy
 from butler_desk.storage.errors import DatabaseProblem, explain_db_error
+from butler_desk.storage.filecheck import (  # noqa: F401 - re-exported: callers import them from here
+    SQLITE_HEADER,
+    FileCheck,
+    _has_unfinished_wal,
+    check_sqlite_file,
+)
 from butler_desk.storage.audit import OPERATOR_KEY, install_audit_hook
 from butler_desk.storage.models import APPLICATION_ID, AppMeta
 
@@ -36,8 +40,6 @@ log = logging.getLogger(__name__)
 # (schema already current) never imports Alembic, which costs most of a second; a test
 # checks it against Alembic's own idea of the head.
 SCHEMA_HEAD = "0004"
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 # Test hook for the kill harness (tests/storage/test_kill_migration.py): SIGKILL this process
@@ -73,12 +75,6 @@ def _close_file(engine: Engine, path: Path | None, held: list[DeskLock]) -> None
 def newer_program_message(path_name: str, revision: str) -> str:
     return (f"这个数据库由更新版本的管家台创建（文件 {path_name}，数据库版本 {revision}），"
             "本程序无法打开。请先升级程序再打开；数据库没有被改动。")
-
-
-@dataclass(frozen=True)
-class FileCheck:
-    ok: bool
-    message: str = ""
 
 
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -131,112 +127,6 @@ def _make_migration_engine(url: str) -> Engine:
             if executed[0] >= kill_after:
                 os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
     return engine
-
-
-def check_sqlite_file(path: Path, *, full: bool = False, pages: bool = True) -> FileCheck:
-    """Is ``path`` a healthy Butler Desk database? Read-only; never changes the file.
-
-    ``full`` runs ``integrity_check`` (restore); otherwise the faster ``quick_check``.
-    ``pages=False`` skips that scan and checks only what is cheap: the header, that SQLite
-    can open the file and read its schema, and the application id (what start-up waits for;
-    the scan follows in the background). An empty (zero-byte) file counts as a new database.
-    """
-    if not path.exists() or path.stat().st_size == 0:
-        return FileCheck(True)
-    with path.open("rb") as fh:
-        header = fh.read(16)
-    if header != SQLITE_HEADER:
-        return FileCheck(False, f"文件“{path.name}”不是 Butler Desk 数据库（也不是 SQLite 文件）。请检查所选文件。")
-    _roll_back_hot_journal(path)
-    try:
-        con = sqlite3.connect(backup.read_only_uri(path), uri=True)
-        try:
-            if pages:
-                pragma = "integrity_check" if full else "quick_check"
-                try:
-                    result = con.execute(f"PRAGMA {pragma}").fetchall()
-                except sqlite3.DatabaseError as exc:
-                    # Depending on where the damage lies SQLite lists it or gives up
-                    # ("malformed"); either way the file is damaged, and the user is told so.
-                    return _damaged(path, str(exc))
-                if not result or result[0][0] != "ok":
-                    return _damaged(path, result[0][0] if result else "无结果")
-            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables:
-                return FileCheck(True)
-            if "app_meta" not in tables:
-                return FileCheck(False, f"文件“{path.name}”是 SQLite 数据库，但不是 Butler Desk 的数据库。请选择正确的文件。")
-            row = con.execute("SELECT value FROM app_meta WHERE key='application'").fetchone()
-            if not row or row[0] != APPLICATION_ID:
-                return FileCheck(False, f"文件“{path.name}”不是 Butler Desk 的数据库。请选择正确的文件。")
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        return _unreadable(path, exc)
-    return FileCheck(True)
-
-
-def _roll_back_hot_journal(path: Path) -> None:
-    """Finish what a killed writer left: a non-empty rollback journal beside ``path``.
-
-    A process killed in the middle of a rollback-journal write (the one-time switch of a
-    restored or copied-in file to WAL, restore's own switch back) leaves a "hot" journal.
-    A read-only connection cannot roll it back (SQLITE_READONLY_ROLLBACK), so the checks
-    would fail for ever although the file is fine. A read-write open rolls it back to the
-    last committed state, exactly as SQLite does for any writer; nothing else is written.
-    """
-    journal = Path(f"{path}-journal")
-    try:
-        if journal.stat().st_size == 0:
-            return
-    except OSError:
-        return
-    try:
-        con = sqlite3.connect(path, timeout=5)
-        try:
-            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        finally:
-            con.close()
-    except sqlite3.Error:  # read-only folder, busy: the read-only check below says which
-        log.warning("could not roll back the journal beside %s", path, exc_info=True)
-
-
-def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> FileCheck:
-    """Damage only when SQLite says so; locked, busy, read-only… are named for what they are."""
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in str(exc):
-        return _damaged(path, str(exc))
-    if code != sqlite3.SQLITE_READONLY:  # READONLY here is a journal we could not roll back: not "read-only file"
-        problem = explain_db_error(exc, path)
-        if problem is not None:
-            return FileCheck(False, problem.message)
-    return FileCheck(False, f"无法读取数据库文件“{path.name}”：{exc}。原文件未被改动。"
-                     "请关闭所有管家台窗口后重试；如仍出现，请把日志文件发给管理员。")
-
-
-def _damaged(path: Path, detail: str) -> FileCheck:
-    # The scan may list hundreds of lines; the first finding is enough for the message.
-    lines = [line for line in detail.splitlines() if line.strip() and not line.startswith("***")]
-    first = lines[0] if lines else detail
-    if len(first) > 120:
-        first = first[:119] + "…"
-    more = "等" if len(lines) > 1 else ""
-    return FileCheck(False, f"数据库文件“{path.name}”已损坏（{first}{more}）。"
-                     "请从备份恢复：butler-desk restore 备份文件。原文件未被改动。")
-
-
-def _has_unfinished_wal(path: Path) -> bool:
-    """Does a write-ahead log with content sit beside ``path``?
-
-    After a clean close SQLite removes it (or leaves it empty); content means the last
-    session crashed or another desk has the file open. Opening read-write would later fold
-    that log into the file, so such a file is checked before it is opened.
-    """
-    wal = path.with_name(path.name + "-wal")
-    try:
-        return wal.stat().st_size > 0
-    except OSError:
-        return False
 
 
 class _StartupCheck:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sqlite3
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -60,6 +62,27 @@ def _stage_copy(source: Path, staged: Path) -> dict[str, int]:
     finally:
         src.close()
     return counts
+
+
+def _needs_a_writable_folder(source: Path, exc: sqlite3.Error) -> bool:
+    """A WAL file whose log holds data, in a folder nobody can write (a write-protected USB
+    stick): SQLite cannot make the -shm it needs to read the log there."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    return code == sqlite3.SQLITE_CANTOPEN and not os.access(source.parent, os.W_OK)
+
+
+def _stage_from_local_copy(source: Path, staged: Path) -> dict[str, int]:
+    """Copy the file and its -wal beside the target, and read them there (then remove the copy)."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{staged.name}-source-", dir=staged.parent))
+    try:
+        local = folder / source.name
+        shutil.copyfile(source, local)
+        wal = Path(f"{source}-wal")
+        if wal.exists():
+            shutil.copyfile(wal, Path(f"{local}-wal"))
+        return _stage_copy(local, staged)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _verify_staged(staged: Path, source_name: str, source_counts: dict[str, int]) -> None:
@@ -147,7 +170,12 @@ def restore_database(target: Path, source: Path) -> Path | None:
     staged = target.with_name(f"{target.name}.{uuid.uuid4().hex[:12]}{STAGING_SUFFIX}")
     try:
         try:
-            counts = _stage_copy(source, staged)
+            try:
+                counts = _stage_copy(source, staged)
+            except sqlite3.OperationalError as exc:
+                if not _needs_a_writable_folder(source, exc):
+                    raise
+                counts = _stage_from_local_copy(source, staged)
         except sqlite3.DatabaseError as exc:
             verdict = check_sqlite_file(source, full=True)
             message = verdict.message if not verdict.ok else f"无法读取备份文件“{source.name}”：{exc}。"

@@ -143,3 +143,29 @@ def test_given_a_closed_database_then_its_main_file_alone_is_complete(tmp_path):
 
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
     assert {"staff", "units", "app_meta"} <= main_file_tables(path)
+
+
+def test_given_a_wal_only_source_on_a_write_protected_stick_when_restored_then_everything_is_restored(tmp_path):
+    import shutil
+    import subprocess
+
+    stick = tmp_path / "U盘"
+    stick.mkdir()
+    src = stick / "src.sqlite3"
+    cur = _database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
+    proc = python(IMPORT_WITHOUT_CLOSING, str(roster_file(tmp_path / "roster.xlsx", rows=60)), str(src))
+    assert proc.communicate(timeout=120) and proc.returncode == 0
+    for extra in stick.iterdir():  # as copied onto the stick: the file and its -wal only
+        if extra.name not in ("src.sqlite3", "src.sqlite3-wal"):
+            shutil.rmtree(extra) if extra.is_dir() else extra.unlink()
+    expected = row_counts(src)
+    Path(f"{src}-shm").unlink(missing_ok=True)
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(stick)]).returncode != 0:
+        pytest.skip("chattr +i is not available here (needs root and a file system that supports it)")
+    try:
+        restore_from(cur, src)
+    finally:
+        subprocess.run(["chattr", "-i", str(stick)], check=True)
+
+    assert row_counts(cur) == expected and expected["units"] == 60
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
