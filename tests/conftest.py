@@ -14,9 +14,12 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory, monkeypatch):
-    """Every test gets its own data folder, so nothing touches the user's real database."""
+    """Every test gets its own data and settings folders, so nothing touches the user's real ones."""
     data = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("BUTLER_DESK_DATA_DIR", str(data))
+    # Qt's per-PC settings (the remembered operator, the last tab) of programs the tests start:
+    # never the developer's own, never those another test left behind.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
     monkeypatch.delenv("BUTLER_DESK_DB", raising=False)
     return data
 

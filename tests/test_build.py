@@ -36,7 +36,10 @@ def built_app(tmp_path_factory) -> Path:
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BUTLER_DESK_DATA_DIR=str(tmp_path / "data"))
+    # Its own QSettings too: a window state saved on this PC (another tab last shown) would
+    # keep the ledger from painting, and the start-up check would wait for that paint forever.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BUTLER_DESK_DATA_DIR=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
     env.pop("BUTLER_DESK_DB", None)
     return env
 
