@@ -143,12 +143,16 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+_STAGING_ENDINGS = tuple(STAGING_SUFFIX + end for end in ("", "-journal", "-wal", "-shm"))
+
+
 def _remove_stale_staging(target: Path) -> None:
     cutoff = time.time() - STALE_STAGING_SECONDS
     prefix = f"{target.name}."
     for leftover in target.parent.iterdir():
         name = leftover.name
-        if not (name.startswith(prefix) and (name.endswith(STAGING_SUFFIX) or name.endswith(STAGING_SUFFIX + "-journal"))):
+        # The staged copy is in WAL mode: a kill can leave its -wal and -shm beside it too.
+        if not (name.startswith(prefix) and name.endswith(_STAGING_ENDINGS)):
             continue
         try:
             if leftover.stat().st_mtime < cutoff:

@@ -40,16 +40,18 @@ def test_given_staged_copies_left_by_killed_restores_then_the_next_restore_remov
     target = _office(tmp_path / "office.sqlite3")
     stale = tmp_path / f"office.sqlite3.0123456789ab{STAGING_SUFFIX}"
     stale_journal = tmp_path / f"office.sqlite3.0123456789ab{STAGING_SUFFIX}-journal"
+    stale_wal = tmp_path / f"office.sqlite3.0123456789ab{STAGING_SUFFIX}-wal"
+    stale_shm = tmp_path / f"office.sqlite3.0123456789ab{STAGING_SUFFIX}-shm"
     fresh = tmp_path / f"office.sqlite3.ba9876543210{STAGING_SUFFIX}"  # maybe another restore, still writing
     other = tmp_path / f"other.sqlite3.0123456789ab{STAGING_SUFFIX}"  # another database's: not ours to touch
     long_ago = time.time() - STALE_STAGING_SECONDS - 60
-    for leftover in (stale, stale_journal, fresh, other):
+    for leftover in (stale, stale_journal, stale_wal, stale_shm, fresh, other):
         leftover.write_bytes(b"x" * 4096)
-    for leftover in (stale, stale_journal, other):
+    for leftover in (stale, stale_journal, stale_wal, stale_shm, other):
         os.utime(leftover, (long_ago, long_ago))
 
     safety = restore_from(target, source)
 
     assert safety is not None and safety.exists()
-    assert not stale.exists() and not stale_journal.exists()
+    assert not any(p.exists() for p in (stale, stale_journal, stale_wal, stale_shm))
     assert fresh.exists() and other.exists()
