@@ -25,6 +25,7 @@ from butler_desk.storage import backup
 from butler_desk.storage.database import check_sqlite_file, known_revisions, newer_program_message
 from butler_desk.storage.desk_lock import DeskLock, LockBusy
 from butler_desk.storage.errors import IN_USE_MESSAGE, DatabaseProblem
+from butler_desk.storage.files import fsync_dir
 from butler_desk.storage.models import APPLICATION_ID
 
 log = logging.getLogger(__name__)
@@ -133,16 +134,6 @@ def _fold_in_and_close_log(target: Path) -> None:
         raise DatabaseProblem(IN_USE_MESSAGE + NOT_RESTORED)
 
 
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":  # Windows has no directory fsync; MoveFileEx is durable enough
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 _STAGING_ENDINGS = tuple(STAGING_SUFFIX + end for end in ("", "-journal", "-wal", "-shm"))
 
 
@@ -197,7 +188,7 @@ def restore_database(target: Path, source: Path) -> Path | None:
                 backup.copy_database(target, safety)
             _fold_in_and_close_log(target)
             os.replace(staged, target)
-            _fsync_folder(target.parent)
+            fsync_dir(target.parent)
         finally:
             if lock is not None:
                 lock.release()

@@ -78,6 +78,18 @@ def estate(ledger) -> Estate:
 
 
 @pytest.fixture
+def window(qtbot, ctx, estate):
+    """The main window on the small estate, shown and exposed."""
+    from butler_desk.ui.main_window import MainWindow
+
+    main = MainWindow(ctx)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
+
+
+@pytest.fixture
 def type_text(qtbot) -> Callable[[QWidget, str], None]:
     """Type like a user: ASCII as key presses, Chinese as an input-method commit, as a real IME does.
 

@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from butler_desk.services.maintenance import backup_to, open_context
 from butler_desk.services.staff import StaffService
 from butler_desk.ui.app import EXIT_DATABASE_PROBLEM, run_gui
-from butler_desk.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, ctx, estate):
-    main = MainWindow(ctx)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    return main
 
 
 def _unit_count(path) -> int:

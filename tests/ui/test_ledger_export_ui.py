@@ -4,22 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from sqlalchemy import select
 
 from butler_desk.storage.models import AuditEntry
-from butler_desk.ui.main_window import MainWindow
-
-
-@pytest.fixture
-def window(qtbot, ctx, estate):
-    main = MainWindow(ctx)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    return main
 
 
 def _choose_clear(modal) -> None:

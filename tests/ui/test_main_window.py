@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
@@ -16,15 +15,6 @@ from butler_desk.ui.ledger_model import COL_CODE
 from butler_desk.ui.main_window import MainWindow
 from butler_desk.ui.messages import ExceptionHook
 from butler_desk.ui.unit_dialog import UnitDialog
-
-
-@pytest.fixture
-def window(qtbot, ctx, estate):
-    main = MainWindow(ctx)
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitExposed(main)
-    return main
 
 
 def test_given_a_database_when_the_window_opens_then_the_ledger_and_status_bar_show(qtbot, window, db_path):
