@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from butler_desk.domain import clock
 from butler_desk.domain.documents import DeliveryMethod, DocumentKind
 from butler_desk.services.context import AppContext
-from butler_desk.services.documents import DocumentService, local_today
+from butler_desk.services.documents import DocumentService
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.notices import NoticeService
 from butler_desk.services.recipients import Selection
@@ -23,7 +24,7 @@ RETURN_REASONS = ("查无此人", "地址不详", "原址已拆迁")
 def add_demo_documents(ctx: AppContext, seed: int, today: date | None = None) -> int:
     """Record the demo batches and their receipts; returns how many copies were recorded."""
     rng = random.Random(seed + 7)
-    today = today or local_today()
+    today = today or clock.today()
     notices, register = NoticeService(ctx), DocumentService(ctx)
     codes = [code for cluster in LedgerService(ctx).clusters() for _bid, code in cluster.buildings]
     if not codes:

@@ -157,11 +157,6 @@ def _rows(session: Session, found: list[tuple]) -> list[DeliveryRow]:
     return [_delivery_row(r, phones) for r in found]
 
 
-# The estate's date now. Kept as a name because services/notices.py and demo_documents.py
-# (being changed on other branches) import it; new code calls clock.today().
-local_today = clock.today
-
-
 class DocumentService:
     """The register; every public call is one unit of work and returns dataclasses."""
 
@@ -185,7 +180,7 @@ class DocumentService:
     def mark_received_many(self, receipts: Sequence[tuple[int, date, str]]) -> list[DeliveryRow]:
         """Several copies signed for (delivery id, date, who signed), all or none, in one transaction."""
         checked = [(delivery_id, on, _signer(signed_by)) for delivery_id, on, signed_by in receipts]
-        today = local_today()
+        today = clock.today()
         with self.ctx.db.unit_of_work(self.ctx.operator) as session:
             copies = []
             for delivery_id, on, name in checked:
@@ -207,7 +202,7 @@ class DocumentService:
         why = clean_text(reason)
         if not why:
             raise BadInput("请填写退回原因，如“查无此人”“地址不详”“拒收”。", field="reason")
-        day = on or local_today()
+        day = on or clock.today()
         with self.ctx.db.unit_of_work(self.ctx.operator) as session:
             copy = self._delivery(session, delivery_id)
             if copy.received_on is not None:
@@ -263,7 +258,7 @@ class DocumentService:
 
     def due_items(self, today: date | datetime | None = None) -> list[DueItem]:
         """Copies to phone about (two weeks uncollected) and returned letters, for the agenda."""
-        day = today.astimezone(CHINA_TZ).date() if isinstance(today, datetime) else (today or local_today())
+        day = today.astimezone(CHINA_TZ).date() if isinstance(today, datetime) else (today or clock.today())
         days = _printing(self.ctx).uncollected_days()
         items = []
         for row in self.uncollected(day, days):
@@ -328,7 +323,7 @@ def record_batch(session: Session, kind: DocumentKind, title: str, households: S
         raise BadInput("请填写文件名称。", field="title")
     if not households:
         raise BadInput("这批文件没有收件户，未登记。", field="households")
-    day = issued_on or local_today()
+    day = issued_on or clock.today()
     doc = docs_repo.add_document(
         session, kind=kind.value, title=name[:100], template_id=template_id, issued_on=day, issued_at=utcnow(),
         operator=operator, scope=scope[:300],

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from butler_desk.domain import clock
 from butler_desk.domain.documents import Audience, DeliveryMethod, DocumentKind, audience_for, kind_of_template
 from butler_desk.domain.errors import BadInput
 from butler_desk.exchange import Cancelled
@@ -32,7 +33,7 @@ from butler_desk.reporting.fonts import refuse_missing
 from butler_desk.reporting.noticespec import with_defaults
 from butler_desk.reporting.notices import value_texts
 from butler_desk.services.context import AppContext
-from butler_desk.services.documents import local_today, record_batch, signoff_rows
+from butler_desk.services.documents import record_batch, signoff_rows
 from butler_desk.services.printing import IsCancelled, PrintService, Progress, guarded
 from butler_desk.services.recipients import HouseholdList, Selection, company_info, estate_placeholders, resolve
 from butler_desk.storage import repositories_documents as docs_repo
@@ -230,7 +231,7 @@ class NoticeService:
         values = with_defaults(spec, values, estate_placeholders(self.ctx))  # 咨询电话 ← 小区信息's 服务电话
         checked = check_values(spec, values)
         kind = kind_of_template(spec.id)
-        day = issued_on or local_today()
+        day = issued_on or clock.today()
         if files is None:
             if out_dir is None:
                 raise BadInput("请选择保存打印文件的文件夹。", field="out_dir")

@@ -6,10 +6,11 @@ from datetime import date, datetime
 
 import pytest
 
+from butler_desk.domain import clock
 from butler_desk.domain.documents import DeliveryMethod, DocumentKind
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.workdays import CHINA_TZ
-from butler_desk.services.documents import DocumentService, local_today
+from butler_desk.services.documents import DocumentService
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.notices import NoticeService
 from butler_desk.services.printing import DOCUMENTS_UNCOLLECTED_DAYS
@@ -182,7 +183,7 @@ def test_the_overdue_list_prints_masked_phones_and_returned_letters(register, ba
 
 def test_an_unknown_copy_or_batch_is_a_chinese_message(register):
     with pytest.raises(BadInput):
-        register.mark_received(999, local_today(), "张三")
+        register.mark_received(999, clock.today(), "张三")
     with pytest.raises(BadInput):
         register.batch_detail(999)
 

@@ -15,6 +15,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from butler_desk.domain import clock
 from butler_desk.services.ledger_views import EstateInfo
 
 PAGES = 4
@@ -82,12 +83,11 @@ def letterhead(ledger) -> EstateInfo:
 @pytest.fixture
 def register(ctx, estate, letterhead, tmp_path):
     """Two batches: the water notice 20 days ago to every unit, the power notice 3 days ago to 3栋."""
-    from butler_desk.services.documents import local_today
     from butler_desk.services.notices import NoticeService
     from butler_desk.services.recipients import Selection
 
     notices = NoticeService(ctx)
-    today = local_today()
+    today = clock.today()
     old = notices.issue("water-outage", WATER, Selection(everyone=True), tmp_path / "old",
                         issued_on=today - timedelta(days=20))
     power = dict(WATER, area="3栋", reason="配电房检修")

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from butler_desk.services.documents import DocumentService, local_today
+from butler_desk.domain import clock
+from butler_desk.services.documents import DocumentService
 from butler_desk.ui.delivery_dialogs import RETURN_REASONS, ReceiveDialog, ReturnDialog
 from butler_desk.ui.forms import to_qdate
 
@@ -26,7 +27,7 @@ def show(qtbot, dialog):
 
 
 def test_one_copy_is_signed_by_its_addressee_by_default(qtbot, service):
-    today = local_today()
+    today = clock.today()
     row = service.uncollected(today, 0)[0]
     dialog = show(qtbot, ReceiveDialog(service, [row], today))
     assert dialog.signed_by.text() == row.addressee
@@ -41,7 +42,7 @@ def test_one_copy_is_signed_by_its_addressee_by_default(qtbot, service):
 
 
 def test_a_receipt_without_a_signer_shows_the_error_under_the_field(qtbot, service):
-    today = local_today()
+    today = clock.today()
     rows = service.uncollected(today, 0)[:1]
     dialog = show(qtbot, ReceiveDialog(service, rows, today))
     dialog.signed_by.clear()
@@ -53,7 +54,7 @@ def test_a_receipt_without_a_signer_shows_the_error_under_the_field(qtbot, servi
 
 
 def test_several_copies_left_blank_are_signed_by_each_addressee(qtbot, service):
-    today = local_today()
+    today = clock.today()
     rows = service.uncollected(today, 0)
     dialog = show(qtbot, ReceiveDialog(service, rows, today))
     assert dialog.signed_by.text() == "" and f"共 {len(rows)} 份" in dialog.heading.text()
@@ -63,7 +64,7 @@ def test_several_copies_left_blank_are_signed_by_each_addressee(qtbot, service):
 
 
 def test_a_return_needs_a_reason_and_then_leaves_the_pending_list(qtbot, service):
-    today = local_today()
+    today = clock.today()
     row = service.uncollected(today, 0)[0]
     dialog = show(qtbot, ReturnDialog(service, row, today))
     assert [dialog.reason.itemText(n) for n in range(1, dialog.reason.count())] == list(RETURN_REASONS)

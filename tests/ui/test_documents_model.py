@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 
-from butler_desk.services.documents import DocumentService, local_today
+from butler_desk.domain import clock
+from butler_desk.services.documents import DocumentService
 from butler_desk.ui.documents_model import (
     DELIVERY_ID_ROLE,
     OVERDUE_ROLE,
@@ -23,7 +24,7 @@ pytest_plugins = ["tests.ui.print_support"]
 
 def test_models_pass_the_model_tester(qtmodeltester, ctx, register):
     service = DocumentService(ctx)
-    today = local_today()
+    today = clock.today()
     batches = BatchesModel()
     batches.set_rows(service.batches())
     qtmodeltester.check(batches)
@@ -37,7 +38,7 @@ def test_models_pass_the_model_tester(qtmodeltester, ctx, register):
 
 def test_a_copy_waiting_the_reminder_days_is_overdue_and_highlighted(ctx, register):
     service = DocumentService(ctx)
-    today = local_today()
+    today = clock.today()
     rows = service.uncollected(today, 0)
     model = DeliveriesModel()
     model.set_rows(rows, today, 14)
@@ -55,7 +56,7 @@ def test_a_copy_waiting_the_reminder_days_is_overdue_and_highlighted(ctx, regist
 
 def test_the_receipt_column_says_who_signed_or_why_it_came_back(ctx, register):
     service = DocumentService(ctx)
-    today = local_today()
+    today = clock.today()
     first, second = service.uncollected(today, 0)[:2]
     assert receipt_text(first) == ""
     service.mark_received(first.delivery_id, today, "李四")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
-from butler_desk.services.documents import DocumentService, local_today
+from butler_desk.domain import clock
+from butler_desk.services.documents import DocumentService
 from butler_desk.ui.delivery_dialogs import ReceiveDialog, ReturnDialog
 from butler_desk.ui.documents_model import OVERDUE_ROLE, BatchesModel, DeliveriesModel, UnitDocumentsModel
 from butler_desk.ui.documents_tab import EVERY, OVERDUE, PENDING, RETURNED, SIGNED, DocumentsTab
@@ -157,7 +158,7 @@ def test_the_sign_off_sheet_is_reprinted_with_the_receipts_so_far(qtbot, tab, ct
     old, _new = register
     service = DocumentService(ctx)
     copy = next(d for d in service.batch_detail(old.document_id).deliveries if d.room == "3栋2单元1201")
-    service.mark_received(copy.delivery_id, local_today(), "张三")
+    service.mark_received(copy.delivery_id, clock.today(), "张三")
     tab.reload()
     tab.batches_view.selectRow(1)
     tab.signoff_button.click()
