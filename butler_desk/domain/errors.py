@@ -1,4 +1,4 @@
-"""The one exception type that carries a Chinese message meant for the user."""
+"""The exceptions every layer shares: BadInput (a Chinese message for the user) and Cancelled."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ class BadInput(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class Cancelled(Exception):
+    """The user cancelled a long read, write or print; nothing was written and no result exists."""
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from either.
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from butler_desk.domain.errors import BadInput
 
@@ -50,6 +51,14 @@ def to_hundredths(value: Decimal) -> int:
 def from_hundredths(value: int) -> Decimal:
     """Fen → yuan, or hundredths of ㎡ → ㎡, exact with two places: 8950 → Decimal('89.50')."""
     return (Decimal(value) / 100).quantize(CENT)
+
+
+@lru_cache(maxsize=4096)
+def from_stored(value: int | None) -> Decimal | None:
+    """A stored hundredths column (area, rate; NULL allowed) as Decimal: 8950 → Decimal('89.50').
+
+    Cached: areas and rates repeat across an estate, and the ledger index reads 20,000 of each."""
+    return None if value is None else from_hundredths(value)
 
 
 def _rounded_for_check(value: Decimal, what: str, example: str, field: str) -> Decimal:

@@ -14,8 +14,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from butler_desk.domain import clock
+from butler_desk.domain.errors import Cancelled
 from butler_desk.domain.service_stats import GroupStats, KindStats, ServiceStats
-from butler_desk.exchange import Cancelled
 from butler_desk.exchange.sheets import save_workbook
 from butler_desk.exchange.xlsx_out import (
     Column,

@@ -16,11 +16,9 @@ from openpyxl.utils import get_column_letter
 
 from butler_desk.domain import clock
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
-from butler_desk.domain.errors import BadInput
+from butler_desk.domain.errors import BadInput, Cancelled
 from butler_desk.domain.rooms import RoomCode, parse_room_code, split_area_prefix
-from butler_desk.exchange import Cancelled
 from butler_desk.exchange.cells import cell_text, excel_error, is_blank
-from butler_desk.exchange.failed_rows import write_failed_rows
 from butler_desk.exchange.headers import Header, locate_header
 from butler_desk.exchange.roster_columns import (
     COLUMNS_BY_KEY,
@@ -44,13 +42,11 @@ from butler_desk.exchange.xlsx_stream import UNCALCULATED
 
 __all__ = [
     "ROSTER_COLUMNS",
-    "Cancelled",
     "RosterColumn",
     "RosterFile",
     "RosterRow",
     "RowIssue",
     "read_roster",
-    "write_failed_rows",
 ]
 
 EXAMPLE_MARK = "示例"  # a row whose 备注 is exactly this is the template's example, never data

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
-
 from typing import TYPE_CHECKING
 
 from butler_desk.domain import clock
@@ -14,7 +12,7 @@ from butler_desk.domain.contacts import parse_phones, validate_id_number, valida
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput, for_field
 from butler_desk.domain.masking import mask_id_number, mask_phone
-from butler_desk.domain.money import check_area, check_fee_rate, from_hundredths, to_hundredths
+from butler_desk.domain.money import check_area, check_fee_rate, from_stored, to_hundredths
 from butler_desk.domain.rooms import RoomCode, parse_room_code
 from butler_desk.domain.text import clean_text
 from butler_desk.services.context import AppContext
@@ -65,12 +63,6 @@ def parse_fee_rate(text: str) -> int | None:
     except InvalidOperation:
         raise BadInput(f"物业费单价“{text}”不是数字，请填写如 2.50（元/㎡·月）", field="fee_rate") from None
     return to_hundredths(check_fee_rate(number))
-
-
-@lru_cache(maxsize=4096)
-def centi_to_decimal(value: int | None) -> Decimal | None:
-    """8950 → Decimal('89.50'); cached, since areas and rates repeat across an estate."""
-    return None if value is None else from_hundredths(value)
 
 
 def room_sort_key(code: str) -> tuple:
@@ -171,8 +163,8 @@ class LedgerService:
             return UnitDetail(
                 unit_id=unit.id, code=unit.code, display=code.display, cluster=unit.building.cluster.name,
                 building_id=unit.building_id, entrance=unit.entrance, room=unit.room,
-                status=UnitStatus(unit.status), area=centi_to_decimal(unit.area_centi),
-                fee_rate=centi_to_decimal(unit.fee_rate_fen), notes=unit.notes,
+                status=UnitStatus(unit.status), area=from_stored(unit.area_centi),
+                fee_rate=from_stored(unit.fee_rate_fen), notes=unit.notes,
                 current=tuple(occupancy_view(o) for o in occs if o.end_date is None),
                 former=tuple(occupancy_view(o) for o in occs if o.end_date is not None),
             )

@@ -9,9 +9,10 @@ from pathlib import Path
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.masking import mask_id_number, mask_phone
+from butler_desk.domain.money import from_stored
 from butler_desk.exchange.ledger_export import LedgerExportRow, write_ledger
 from butler_desk.services.context import AppContext
-from butler_desk.services.ledger import centi_to_decimal, room_sort_key
+from butler_desk.services.ledger import room_sort_key
 from butler_desk.storage import repositories as repo
 from butler_desk.storage.audit import record_event
 from butler_desk.storage.models import Occupancy
@@ -64,7 +65,7 @@ class LedgerExportService:
                 for unit, _building, cluster, _order in units:
                     common = {
                         "cluster": cluster, "room_code": unit.code, "status_label": UnitStatus(unit.status).label,
-                        "area": centi_to_decimal(unit.area_centi), "fee_rate": centi_to_decimal(unit.fee_rate_fen),
+                        "area": from_stored(unit.area_centi), "fee_rate": from_stored(unit.fee_rate_fen),
                         "unit_notes": unit.notes,
                     }
                     occs = sorted(people.get(unit.id, ()), key=lambda o: (_ROLE_ORDER.get(o.role, 9), o.id))

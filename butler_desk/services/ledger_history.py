@@ -9,6 +9,7 @@ from typing import Any
 from butler_desk.domain.documents import DeliveryMethod, DocumentKind
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
 from butler_desk.domain.masking import mask_id_number, mask_phone
+from butler_desk.domain.money import from_stored
 from butler_desk.services.ledger_views import HistoryEntry
 from butler_desk.storage.audit import PHONES_FIELD
 from butler_desk.storage.models import AuditEntry
@@ -56,9 +57,8 @@ _ENUMS: dict[tuple[str | None, str], Any] = {
 
 
 def centi_text(value: int) -> str:
-    from butler_desk.services.ledger import centi_to_decimal
 
-    return str(centi_to_decimal(int(value)))
+    return str(from_stored(int(value)))
 
 
 def history_value(table: str, field: str, value: Any, *, masked: bool = True) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from butler_desk.domain.enums import PartyRole, UnitStatus
 from butler_desk.domain.masking import mask_phone
+from butler_desk.domain.money import from_stored
 from butler_desk.domain.rooms import normalize_room_query
 from butler_desk.domain.text import clean_text
 from butler_desk.services.ledger_views import UnitRow
@@ -113,7 +113,6 @@ def _assemble(unit_rows, occupant_rows, phone_rows) -> LedgerIndex:
     for party_id, number in phone_rows:
         phones[party_id].append(number)
 
-    from butler_desk.services.ledger import centi_to_decimal  # local: avoids an import cycle
 
     statuses = {s.value: s for s in UnitStatus}
     role_labels = {r.value: r.label for r in PartyRole}
@@ -134,8 +133,8 @@ def _assemble(unit_rows, occupant_rows, phone_rows) -> LedgerIndex:
         rows.append(
             UnitRow(
                 unit_id=uid, code=code, cluster_id=cid, cluster=cname, building_id=bid, building=bcode,
-                entrance=entrance, room=room, status=statuses[status], area=centi_to_decimal(area),
-                fee_rate=centi_to_decimal(fee), owners="、".join(p[2] for p in owners),
+                entrance=entrance, room=room, status=statuses[status], area=from_stored(area),
+                fee_rate=from_stored(fee), owners="、".join(p[2] for p in owners),
                 occupants="、".join(f"{p[2]}({role_labels[p[0]]})" for p in living),
                 phone_masked=mask_phone(contact_phone) if contact_phone else "",
                 key_client=any(p[3] for p in current),

@@ -12,8 +12,7 @@ from typing import Any
 
 from butler_desk.domain import clock
 from butler_desk.domain.documents import Audience, DeliveryMethod, DocumentKind, audience_for, kind_of_template
-from butler_desk.domain.errors import BadInput
-from butler_desk.exchange import Cancelled
+from butler_desk.domain.errors import BadInput, Cancelled
 from butler_desk.reporting import (
     EnvelopeOptions,
     NoticeTemplate,
@@ -30,8 +29,8 @@ from butler_desk.reporting import (
 from butler_desk.reporting.document import strings_in
 from butler_desk.reporting.envelopes import envelope_texts
 from butler_desk.reporting.fonts import refuse_missing
-from butler_desk.reporting.noticespec import with_defaults
 from butler_desk.reporting.notices import value_texts
+from butler_desk.reporting.noticespec import with_defaults
 from butler_desk.services.context import AppContext
 from butler_desk.services.documents import record_batch, signoff_rows
 from butler_desk.services.printing import IsCancelled, PrintService, Progress, guarded

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from butler_desk.domain.documents import Audience, DocumentKind
-from butler_desk.domain.errors import BadInput
+from butler_desk.domain.errors import BadInput, Cancelled
 from butler_desk.domain.text import clean_text
-from butler_desk.exchange import Cancelled
 from butler_desk.reporting import (
     ENVELOPE_SIZES,
     CompanyInfo,

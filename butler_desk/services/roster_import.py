@@ -12,16 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
-from butler_desk.domain.errors import BadInput
+from butler_desk.domain.errors import BadInput, Cancelled
 from butler_desk.domain.names import name_search_keys
 from butler_desk.domain.rooms import code_sort_text
 from butler_desk.domain.text import clean_text
 from butler_desk.domain.workdays import CHINA_TZ
-from butler_desk.exchange.roster import Cancelled, RosterFile, RosterRow, RowIssue, read_roster, write_failed_rows
+from butler_desk.exchange.failed_rows import write_failed_rows
+from butler_desk.exchange.roster import RosterFile, RosterRow, RowIssue, read_roster
 from butler_desk.exchange.roster_template import write_roster_template
 from butler_desk.services.context import AppContext
 from butler_desk.services.ledger import DEFAULT_CLUSTER, ensure_estate

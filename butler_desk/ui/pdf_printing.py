@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMarginsF, QRect, QRectF, QSize, QSizeF
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
 
-from butler_desk.domain.errors import BadInput
-from butler_desk.exchange import Cancelled
+from butler_desk.domain.errors import BadInput, Cancelled
 from butler_desk.ui import settings
 
 if TYPE_CHECKING:

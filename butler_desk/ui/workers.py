@@ -22,8 +22,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from butler_desk.domain.errors import BadInput
-from butler_desk.exchange import Cancelled
+from butler_desk.domain.errors import BadInput, Cancelled
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from butler_desk.exchange.roster import RowIssue, read_roster, write_failed_rows
+from butler_desk.exchange.failed_rows import write_failed_rows
+from butler_desk.exchange.roster import RowIssue, read_roster
 
 HEADER = ["组团", "房号", "业主\n姓名", "联系电话", "入住日期", "车位"]
 

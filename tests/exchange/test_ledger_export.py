@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from butler_desk.exchange import Cancelled
+from butler_desk.domain.errors import Cancelled
 from butler_desk.exchange.ledger_export import LedgerExportRow, write_ledger
 
 

@@ -9,10 +9,10 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from butler_desk.domain.enums import PartyRole
+from butler_desk.domain.errors import Cancelled
 from butler_desk.domain.requests import RequestKind, Satisfaction, Severity
 from butler_desk.domain.service_stats import RequestFacts, service_stats
 from butler_desk.domain.workdays import CHINA_TZ
-from butler_desk.exchange import Cancelled
 from butler_desk.exchange.requests_export import (
     REGISTER_TITLE,
     STATS_TITLE,

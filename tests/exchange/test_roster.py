@@ -12,9 +12,8 @@ from openpyxl import Workbook
 
 from butler_desk.domain.contacts import parse_phones
 from butler_desk.domain.enums import IdType, PartyRole, UnitStatus
-from butler_desk.domain.errors import BadInput
+from butler_desk.domain.errors import BadInput, Cancelled
 from butler_desk.domain.rooms import parse_room_code
-from butler_desk.exchange import Cancelled
 from butler_desk.exchange.roster import RosterRow, RowIssue, read_roster
 
 ID_1 = "11010519491231002X"  # the standard's sample number: valid check character

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from butler_desk.domain.documents import DeliveryMethod, DocumentKind
-from butler_desk.domain.errors import BadInput
-from butler_desk.exchange import Cancelled
+from butler_desk.domain.errors import BadInput, Cancelled
 from butler_desk.reporting import EnvelopeOptions
 from butler_desk.services.documents import DocumentService
 from butler_desk.services.notices import BatchFiles, NoticeService

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from butler_desk.domain.documents import Audience
-from butler_desk.domain.errors import BadInput
-from butler_desk.exchange import Cancelled
+from butler_desk.domain.errors import BadInput, Cancelled
 from butler_desk.reporting import EnvelopeOptions
 from butler_desk.services.printing import (
     ENVELOPE_PRINTERS,

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from butler_desk.domain.enums import UnitStatus
-from butler_desk.exchange import Cancelled
+from butler_desk.domain.errors import Cancelled
 from butler_desk.services.ledger import LedgerService
 from butler_desk.services.ledger_index import LedgerFilter
 from butler_desk.services.roster_import import RosterImportService

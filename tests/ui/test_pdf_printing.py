@@ -8,7 +8,7 @@ from PySide6.QtCore import QSizeF
 from PySide6.QtPrintSupport import QPrinter
 from reportlab.lib.units import mm
 
-from butler_desk.exchange import Cancelled
+from butler_desk.domain.errors import Cancelled
 from butler_desk.ui import settings
 from butler_desk.ui.pdf_printing import (
     installed_printers,

@@ -9,8 +9,7 @@ import weakref
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Slot
 from PySide6.QtWidgets import QApplication, QWidget
 
-from butler_desk.domain.errors import BadInput
-from butler_desk.exchange import Cancelled
+from butler_desk.domain.errors import BadInput, Cancelled
 from butler_desk.services.roster_import import RosterImportService
 from butler_desk.ui import workers
 from butler_desk.ui.workers import Worker, run_with_progress

@@ -9,9 +9,9 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from butler_desk.domain.documents import DocumentKind
+from butler_desk.domain.errors import Cancelled
 from butler_desk.domain.requests import RequestKind, RequestState
 from butler_desk.domain.workdays import CHINA_TZ
-from butler_desk.exchange import Cancelled
 from butler_desk.exchange.roster_template import write_roster_template
 from butler_desk.services.demo_requests import add_demo_requests
 from butler_desk.services.documents import DocumentService
