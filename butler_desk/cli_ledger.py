@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from butler_desk.cli import EXIT_BAD_DATA, EXIT_OK, UsageError, operator_of, resolve_db
+from butler_desk.cli_common import EXIT_BAD_DATA, EXIT_OK, UsageError, operator_of, resolve_db
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from butler_desk.cli import EXIT_OK, UsageError, operator_of, resolve_db
+from butler_desk.cli_common import EXIT_OK, UsageError, operator_of, resolve_db
 from butler_desk.domain import clock
 
 # Forms that can be filled from a record, and what --id means for each.

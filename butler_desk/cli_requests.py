@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
-from butler_desk.cli import EXIT_OK, UsageError, operator_of, resolve_db
+from butler_desk.cli_common import EXIT_OK, UsageError, operator_of, resolve_db
 from butler_desk.domain.errors import BadInput
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
