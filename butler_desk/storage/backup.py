@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import time
 import uuid
 from datetime import datetime
 from pathlib import Path
 
 from butler_desk.domain import clock
 from butler_desk.paths import backups_dir_for
+from butler_desk.storage.files import remove_stale
 
 DAILY_BACKUPS_KEPT = 14
 DAILY_PREFIX = "daily-"
@@ -70,15 +70,8 @@ def copy_database(source: Path, target: Path) -> Path:
 
 
 def _remove_stale_partials(target: Path) -> None:
-    cutoff = time.time() - STALE_PARTIAL_SECONDS
-    for leftover in target.parent.iterdir():
-        if not (leftover.name.startswith(target.name) and leftover.name.endswith(PARTIAL_SUFFIX)):
-            continue
-        try:
-            if leftover.stat().st_mtime < cutoff:
-                leftover.unlink()
-        except OSError:  # another process got there first, or it is still open on Windows
-            continue
+    remove_stale(target.parent, lambda name: name.startswith(target.name) and name.endswith(PARTIAL_SUFFIX),
+                 STALE_PARTIAL_SECONDS)
 
 
 def backup_before_migration(path: Path, from_revision: str) -> Path:

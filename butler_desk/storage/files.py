@@ -75,6 +75,20 @@ def fsync_file(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
+def remove_stale(folder: Path, ours: Callable[[str], bool], older_than_seconds: float) -> None:
+    """Delete the files in ``folder`` whose name ``ours`` claims and that nobody has touched for
+    ``older_than_seconds``: what a killed copy left behind, never one still being written."""
+    cutoff = time.time() - older_than_seconds
+    for leftover in folder.iterdir():
+        if not ours(leftover.name):
+            continue
+        try:
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+        except OSError:  # another process got there first, or it is still open on Windows
+            continue
+
+
 def fsync_dir(folder: Path) -> None:
     """Make renames in ``folder`` durable (POSIX; Windows has no directory handles to sync)."""
     if os.name == "nt":

@@ -15,7 +15,6 @@ import os
 import shutil
 import sqlite3
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from butler_desk.storage import backup
 from butler_desk.storage.database import check_sqlite_file, known_revisions, newer_program_message
 from butler_desk.storage.desk_lock import DeskLock, LockBusy
 from butler_desk.storage.errors import IN_USE_MESSAGE, DatabaseProblem
-from butler_desk.storage.files import fsync_dir
+from butler_desk.storage.files import fsync_dir, remove_stale
 from butler_desk.storage.models import APPLICATION_ID
 
 log = logging.getLogger(__name__)
@@ -138,18 +137,10 @@ _STAGING_ENDINGS = tuple(STAGING_SUFFIX + end for end in ("", "-journal", "-wal"
 
 
 def _remove_stale_staging(target: Path) -> None:
-    cutoff = time.time() - STALE_STAGING_SECONDS
     prefix = f"{target.name}."
-    for leftover in target.parent.iterdir():
-        name = leftover.name
-        # The staged copy is in WAL mode: a kill can leave its -wal and -shm beside it too.
-        if not (name.startswith(prefix) and name.endswith(_STAGING_ENDINGS)):
-            continue
-        try:
-            if leftover.stat().st_mtime < cutoff:
-                leftover.unlink()
-        except OSError:  # another restore got there first, or it is still open on Windows
-            continue
+    # The staged copy is in WAL mode: a kill can leave its -wal and -shm beside it too.
+    remove_stale(target.parent, lambda name: name.startswith(prefix) and name.endswith(_STAGING_ENDINGS),
+                 STALE_STAGING_SECONDS)
 
 
 def restore_database(target: Path, source: Path) -> Path | None:
