@@ -10,19 +10,11 @@ import pytest
 from butler_desk.cli import run
 from butler_desk.services.maintenance import open_context
 from butler_desk.services.staff import StaffService
-from tests.storage.dbfiles import main_file_tables, roster_file, row_counts
+from tests.storage.dbfiles import database_with_staff, main_file_tables, roster_file, row_counts
 
 
 def _files(folder: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*")}
-
-
-def _database(path: Path, *staff: str) -> Path:
-    ctx = open_context(path)
-    for name in staff:
-        StaffService(ctx).add(name, "客服管家")
-    ctx.db.dispose()
-    return path
 
 
 @pytest.mark.parametrize("command", [
@@ -36,7 +28,7 @@ def test_a_mistyped_db_is_refused_and_nothing_is_created(tmp_path, capsys, comma
     work = tmp_path / "work"
     work.mkdir()
     roster = roster_file(tmp_path / "roster.xlsx", rows=3)
-    _database(tmp_path / "backup.sqlite3")
+    database_with_staff(tmp_path / "backup.sqlite3")
     before = _files(work)
     typo = work / "sub" / "typo.sqlite3"
     argv = [part.format(dir=tmp_path, roster=roster) for part in command] + ["--db", str(typo)]
@@ -81,7 +73,7 @@ def test_create_as_a_global_option_and_the_default_database_still_made_at_first_
 
 
 def test_backup_and_restore_by_the_command_line(tmp_path, capsys):
-    db = _database(tmp_path / "ledger.sqlite3", "张三")
+    db = database_with_staff(tmp_path / "ledger.sqlite3", "张三")
     copy = tmp_path / "copy.sqlite3"
     assert run(["backup", "--out", str(copy), "--db", str(db)]) == 0
     assert run(["staff", "add", "李四", "--db", str(db)]) == 0
@@ -96,8 +88,8 @@ def test_backup_and_restore_by_the_command_line(tmp_path, capsys):
 
 
 def test_restore_while_a_desk_has_the_database_open_exits_3_and_changes_nothing(tmp_path, capsys):
-    db = _database(tmp_path / "ledger.sqlite3", "张三")
-    backup = _database(tmp_path / "backup.sqlite3", "备份里的人")
+    db = database_with_staff(tmp_path / "ledger.sqlite3", "张三")
+    backup = database_with_staff(tmp_path / "backup.sqlite3", "备份里的人")
     desk = open_context(db)
     try:
         code = run(["restore", str(backup), "--db", str(db)])
@@ -113,7 +105,7 @@ def test_restore_while_a_desk_has_the_database_open_exits_3_and_changes_nothing(
 
 
 def test_a_database_from_a_newer_program_is_refused_in_chinese_and_never_copied(tmp_path, capsys):
-    db = _database(tmp_path / "ledger.sqlite3", "张三")
+    db = database_with_staff(tmp_path / "ledger.sqlite3", "张三")
     con = sqlite3.connect(db)
     con.execute("UPDATE alembic_version SET version_num = '0099'")
     con.commit()
@@ -131,7 +123,7 @@ def test_a_database_from_a_newer_program_is_refused_in_chinese_and_never_copied(
 
 
 def test_a_write_while_another_desk_holds_the_write_lock_exits_3_saying_busy(tmp_path, capsys):
-    db = _database(tmp_path / "ledger.sqlite3", "张三")
+    db = database_with_staff(tmp_path / "ledger.sqlite3", "张三")
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
@@ -163,7 +155,7 @@ def read_only_folder(tmp_path):
 
     folder = tmp_path / "U盘"
     folder.mkdir()
-    _database(folder / "ledger.sqlite3", "张三")
+    database_with_staff(folder / "ledger.sqlite3", "张三")
     for leftover in folder.iterdir():
         if leftover.name != "ledger.sqlite3":
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()

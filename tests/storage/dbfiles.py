@@ -28,6 +28,18 @@ def roster_file(path: Path, rows: int = 120) -> Path:
     return path
 
 
+def database_with_staff(path: Path, *names: str) -> Path:
+    """A new Butler Desk database at ``path`` holding these staff members (客服管家), closed again."""
+    from butler_desk.services.maintenance import open_context
+    from butler_desk.services.staff import StaffService
+
+    ctx = open_context(path)
+    for name in names:
+        StaffService(ctx).add(name, "客服管家")
+    ctx.db.dispose()
+    return path
+
+
 def row_counts(path: Path) -> dict[str, int]:
     """Rows per table, read through the -wal like any reader (read-only)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

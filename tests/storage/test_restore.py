@@ -14,6 +14,7 @@ from butler_desk.storage.errors import IN_USE_MESSAGE
 from tests.storage.dbfiles import (
     DESK_HOLDING_THE_FILE,
     IMPORT_WITHOUT_CLOSING,
+    database_with_staff,
     main_file_tables,
     python,
     roster_file,
@@ -29,18 +30,10 @@ def _staff_names(path: Path) -> list[str]:
         con.close()
 
 
-def _database_with_staff(path: Path, *names: str) -> Path:
-    ctx = open_context(path)
-    for name in names:
-        StaffService(ctx).add(name, "客服管家")
-    ctx.db.dispose()
-    return path
-
-
 def test_given_a_source_whose_data_sits_in_its_wal_when_restored_then_everything_is_restored(tmp_path):
     # GIVEN the reproduction: an import into src.sqlite3 by a process that ended
     # without a checkpoint, so the main file is an empty shell and the rows are in src-wal
-    src, cur = tmp_path / "src.sqlite3", _database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
+    src, cur = tmp_path / "src.sqlite3", database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
     proc = python(IMPORT_WITHOUT_CLOSING, str(roster_file(tmp_path / "big.xlsx", rows=300)), str(src))
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
@@ -63,8 +56,8 @@ def test_given_a_source_whose_data_sits_in_its_wal_when_restored_then_everything
 
 
 def test_given_another_process_has_the_database_open_when_restoring_then_it_is_refused_and_its_saves_survive(tmp_path):
-    cur = _database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
-    backup = _database_with_staff(tmp_path / "backup.sqlite3", "备份里的人")
+    cur = database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
+    backup = database_with_staff(tmp_path / "backup.sqlite3", "备份里的人")
     desk = python(DESK_HOLDING_THE_FILE, str(cur))
     try:
         assert desk.stdout.readline().strip() == "open"
@@ -83,8 +76,8 @@ def test_given_another_process_has_the_database_open_when_restoring_then_it_is_r
 
 
 def test_given_this_process_has_the_database_open_when_restoring_then_it_is_refused_until_closed(tmp_path):
-    cur = _database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
-    backup = _database_with_staff(tmp_path / "backup.sqlite3", "备份里的人")
+    cur = database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
+    backup = database_with_staff(tmp_path / "backup.sqlite3", "备份里的人")
     ctx = open_context(cur)
     try:
         with pytest.raises(DatabaseProblem, match="正在使用"):
@@ -102,8 +95,8 @@ def test_given_this_process_has_the_database_open_when_restoring_then_it_is_refu
 
 
 def test_given_a_non_butler_program_has_the_file_open_when_restoring_then_it_is_refused(tmp_path):
-    cur = _database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
-    backup = _database_with_staff(tmp_path / "backup.sqlite3", "备份里的人")
+    cur = database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
+    backup = database_with_staff(tmp_path / "backup.sqlite3", "备份里的人")
     other = sqlite3.connect(cur)  # e.g. a DB browser: it holds no desk lock
     other.execute("PRAGMA journal_mode=WAL")
     other.execute("SELECT count(*) FROM staff").fetchone()
@@ -116,7 +109,7 @@ def test_given_a_non_butler_program_has_the_file_open_when_restoring_then_it_is_
 
 
 def test_given_a_source_that_fails_verification_then_the_target_is_untouched_and_nothing_is_left(tmp_path):
-    cur = _database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
+    cur = database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
     foreign = tmp_path / "foreign.sqlite3"
     con = sqlite3.connect(foreign)
     con.execute("CREATE TABLE app_meta (key TEXT, value TEXT)")
@@ -152,7 +145,7 @@ def test_given_a_wal_only_source_on_a_write_protected_stick_when_restored_then_e
     stick = tmp_path / "U盘"
     stick.mkdir()
     src = stick / "src.sqlite3"
-    cur = _database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
+    cur = database_with_staff(tmp_path / "cur.sqlite3", "旧员工")
     proc = python(IMPORT_WITHOUT_CLOSING, str(roster_file(tmp_path / "roster.xlsx", rows=60)), str(src))
     assert proc.communicate(timeout=120) and proc.returncode == 0
     for extra in stick.iterdir():  # as copied onto the stick: the file and its -wal only

@@ -78,6 +78,21 @@ def estate(ledger) -> Estate:
 
 
 @pytest.fixture
+def open_party(qtbot, ledger):
+    """Opens the person dialog for a party id, shown and exposed; closed (rejected) after the test."""
+    from butler_desk.ui.party_dialog import PartyDialog
+
+    def open_(party_id: int) -> PartyDialog:
+        dialog = PartyDialog(ledger, party_id)
+        qtbot.addWidget(dialog, before_close_func=lambda d: d.done(QDialog.DialogCode.Rejected))
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        return dialog
+
+    return open_
+
+
+@pytest.fixture
 def window(qtbot, ctx, estate):
     """The main window on the small estate, shown and exposed."""
     from butler_desk.ui.main_window import MainWindow

@@ -11,18 +11,6 @@ from butler_desk.ui.unit_dialog import UnitDialog
 
 
 @pytest.fixture
-def open_party(qtbot, ledger):
-    def open_(party_id: int) -> PartyDialog:
-        dialog = PartyDialog(ledger, party_id)
-        qtbot.addWidget(dialog, before_close_func=lambda d: d.done(QDialog.DialogCode.Rejected))
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        return dialog
-
-    return open_
-
-
-@pytest.fixture
 def changed_phone(open_party, ledger, estate, monkeypatch):
     """GIVEN 张三's phone changed from 13812345678 to 13955556666 in the party dialog."""
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("业主要求更换号码", True))

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtWidgets import QDialog, QInputDialog
 
 from butler_desk.ui.detail_models import HistoryModel
-from butler_desk.ui.party_dialog import PartyDialog
-
-
-@pytest.fixture
-def open_party(qtbot, ledger):
-    def open_(party_id: int) -> PartyDialog:
-        dialog = PartyDialog(ledger, party_id)
-        qtbot.addWidget(dialog, before_close_func=lambda d: d.done(QDialog.DialogCode.Rejected))
-        dialog.show()
-        qtbot.waitExposed(dialog)
-        return dialog
-
-    return open_
 
 
 def test_phones_and_id_are_shown_masked_and_kept_when_unchanged(open_party, ledger, estate, monkeypatch):
