@@ -106,8 +106,8 @@ def search_per_keystroke(db: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from butler_desk.services.maintenance import open_context
-    from butler_desk.services.ledger import LedgerService
-    from butler_desk.ui.ledger_tab import LedgerTab
+    from butler_desk.services.ledger.service import LedgerService
+    from butler_desk.ui.ledger.tab import LedgerTab
 
     app = QApplication.instance() or QApplication([])
     ctx = open_context(db, "基准测试")
@@ -166,7 +166,7 @@ def roster_import(db: Path, runs: int = 3) -> None:
     from openpyxl import load_workbook
 
     from butler_desk.services.maintenance import open_context
-    from butler_desk.services.roster_import import RosterImportService
+    from butler_desk.services.ledger.roster_import import RosterImportService
 
     roster_file = CACHE / "roster-20000.xlsx"
     if not roster_file.exists():

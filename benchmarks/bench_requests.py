@@ -35,8 +35,8 @@ def requests_estate() -> Path:
     CACHE.mkdir(exist_ok=True)
     path = CACHE / "requests-large.sqlite3"
     if not path.exists():
-        from butler_desk.services.demo import build_demo_estate
-        from butler_desk.services.demo_requests import add_demo_requests
+        from butler_desk.services.demo.estate import build_demo_estate
+        from butler_desk.services.demo.requests import add_demo_requests
 
         print(f"  (building {REQUESTS:,} requests on {LARGE_UNITS:,} units once: {path.name})", flush=True)
         partial = path.with_suffix(".partial")
@@ -68,8 +68,8 @@ def run() -> None:
     from butler_desk.domain.requests import RequestKind, RequestState
     from butler_desk.domain.workdays import CHINA_TZ
     from butler_desk.services.maintenance import open_context
-    from butler_desk.services.request_views import RequestFilter
-    from butler_desk.services.requests import RequestService
+    from butler_desk.services.requests.views import RequestFilter
+    from butler_desk.services.requests.service import RequestService
 
     path = requests_estate()
     ctx = open_context(path, "基准测试")

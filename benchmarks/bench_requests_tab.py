@@ -25,9 +25,9 @@ def run_tab(path: Path, raw: Callable[[sqlite3.Connection, str, tuple], Callable
     from PySide6.QtWidgets import QApplication
 
     from butler_desk.domain.requests import RequestKind, RequestState
-    from butler_desk.services.ledger import LedgerService
+    from butler_desk.services.ledger.service import LedgerService
     from butler_desk.services.maintenance import open_context
-    from butler_desk.ui.requests_tab import RequestsTab
+    from butler_desk.ui.requests.tab import RequestsTab
 
     app = QApplication.instance() or QApplication([])
     ctx = open_context(path, "基准测试")

@@ -19,7 +19,7 @@ def large_estate() -> Path:
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"large-{LARGE_UNITS}.sqlite3"
     if not path.exists():
-        from butler_desk.services.demo import build_demo_estate
+        from butler_desk.services.demo.estate import build_demo_estate
 
         print(f"  (building the large estate once: {path.name})", flush=True)
         partial = path.with_suffix(".partial")
@@ -34,7 +34,7 @@ def _no_requests() -> dict:
     """The ledger benchmarks want the ledger only (requests, if the demo has them, are benchmarked apart)."""
     import inspect
 
-    from butler_desk.services.demo import build_demo_estate
+    from butler_desk.services.demo.estate import build_demo_estate
 
     return {"requests": 0} if "requests" in inspect.signature(build_demo_estate).parameters else {}
 

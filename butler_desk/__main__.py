@@ -6,7 +6,7 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    from butler_desk.cli import run  # deferred: keeps `python -m butler_desk --version` instant
+    from butler_desk.cli.main import run  # deferred: keeps `python -m butler_desk --version` instant
 
     return run(sys.argv[1:] if argv is None else argv)
 

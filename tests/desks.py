@@ -6,8 +6,8 @@ import threading
 from collections.abc import Sequence
 
 from butler_desk.services.context import AppContext
-from butler_desk.services.request_views import IntakeInput
-from butler_desk.services.requests import RequestService
+from butler_desk.services.requests.views import IntakeInput
+from butler_desk.services.requests.service import RequestService
 
 
 def intake_at_once(desks: Sequence[AppContext], each: int = 25) -> list[BaseException]:

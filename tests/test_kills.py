@@ -33,7 +33,7 @@ NOTICE_VALUES = {
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
     """A small demo estate (with requests and two recorded notices), copied for every kill."""
-    from butler_desk.services.demo import build_demo_estate
+    from butler_desk.services.demo.estate import build_demo_estate
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     build_demo_estate(path, units=DEMO_UNITS)
@@ -102,7 +102,7 @@ def test_a_killed_roster_import_leaves_no_rows_or_all_of_them(tmp_path, roster):
 
 def test_a_killed_notice_batch_leaves_no_pdf_or_all_four_with_their_register_record(tmp_path, demo_db):
     from butler_desk.services.maintenance import open_context
-    from butler_desk.services.notices import BatchFiles, NoticeService
+    from butler_desk.services.documents.notices import BatchFiles, NoticeService
 
     values = tmp_path / "values.json"
     values.write_text(json.dumps(NOTICE_VALUES, ensure_ascii=False), encoding="utf-8")
@@ -159,7 +159,7 @@ def test_a_killed_notice_batch_leaves_no_pdf_or_all_four_with_their_register_rec
 
 
 def test_a_killed_demo_build_leaves_no_database_or_the_whole_demo(tmp_path, demo_db):
-    from butler_desk.services.demo import remove_abandoned_builds
+    from butler_desk.services.demo.estate import remove_abandoned_builds
 
     expected = {t: count(demo_db, t) for t in ("units", "parties", "requests", "documents")}
     full = cli(["demo", "--db", str(tmp_path / "full.sqlite3"), "--units", str(DEMO_UNITS)], home=tmp_path)

@@ -25,8 +25,8 @@ def _modules(subpackage: str) -> list[str]:
 
 
 def test_no_layer_below_the_ui_imports_pyside6():
-    modules = [m for sub in QT_FREE for m in _modules(sub)] + ["butler_desk.cli", "butler_desk.cli_ledger",
-                                                             "butler_desk.cli_print", "butler_desk.cli_requests"]
+    modules = [m for sub in QT_FREE for m in _modules(sub)] + ["butler_desk.cli.main", "butler_desk.cli.ledger",
+                                                             "butler_desk.cli.printing", "butler_desk.cli.requests"]
     code = (
         "import importlib, json, sys\n"
         f"for name in {modules!r}:\n"

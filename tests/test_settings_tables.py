@@ -15,7 +15,7 @@ def _run(code: str) -> str:
 def test_the_office_settings_table_has_the_printing_keys_without_the_printing_service():
     out = _run("import sys\n"
                "from butler_desk.services.settings import SETTINGS\n"
-               "print(sorted(SETTINGS)); print('butler_desk.services.printing' in sys.modules)")
+               "print(sorted(SETTINGS)); print('butler_desk.services.printing.service' in sys.modules)")
     keys, printing_loaded = out.splitlines()
     for key in ("print_font_path", "print_rare_fonts", "envelope_printers", "documents_uncollected_days",
                 "sla_limits", "departments"):
@@ -26,7 +26,7 @@ def test_the_office_settings_table_has_the_printing_keys_without_the_printing_se
 def test_importing_every_ui_module_adds_no_per_pc_setting():
     # GIVEN the per-PC table as it is on its own; WHEN every ui module is imported;
     # THEN the table has not grown, and it holds the request area's window and list keys
-    code = ("import pkgutil, importlib, butler_desk.ui as ui, butler_desk.ui.settings as s\n"
+    code = ("import pkgutil, importlib, butler_desk.ui as ui, butler_desk.ui.common.settings as s\n"
             "before = sorted(s.DEFAULTS)\n"
             "for m in pkgutil.iter_modules(ui.__path__): importlib.import_module(f'butler_desk.ui.{m.name}')\n"
             "print(before == sorted(s.DEFAULTS)); print(before)")

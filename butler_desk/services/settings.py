@@ -33,7 +33,7 @@ from butler_desk.domain.workdays import (
     WorkCalendar,
     parse_holiday_table,
 )
-from butler_desk.services import print_settings
+from butler_desk.services.printing import settings as print_settings
 from butler_desk.services.context import AppContext
 from butler_desk.storage import repositories_requests as rq
 from butler_desk.storage.audit import record_event

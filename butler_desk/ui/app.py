@@ -15,11 +15,11 @@ from butler_desk.domain.errors import BadInput
 from butler_desk.paths import resource_path
 from butler_desk.services.maintenance import backup_problem, explain_db_error, file_problem, open_context
 from butler_desk.services.staff import StaffService
-from butler_desk.ui import settings
+from butler_desk.ui.common import settings
 from butler_desk.ui.main_window import MainWindow
-from butler_desk.ui.messages import ExceptionHook
+from butler_desk.ui.common.messages import ExceptionHook
 from butler_desk.ui.operator_dialog import choose_operator
-from butler_desk.ui.workers import collect_in_gui_thread
+from butler_desk.ui.common.workers import collect_in_gui_thread
 
 log = logging.getLogger(__name__)
 

@@ -18,13 +18,13 @@ import butler_desk
 from butler_desk.domain.errors import BadInput
 from butler_desk.paths import backups_dir_for
 from butler_desk.services.context import AppContext
-from butler_desk.services.ledger import LedgerService
+from butler_desk.services.ledger.service import LedgerService
 from butler_desk.services.maintenance import backup_to, restore_into_open
-from butler_desk.ui import settings
-from butler_desk.ui.ledger_tab import LedgerTab
-from butler_desk.ui.menus import FILE_MENU, HELP_MENU, menu_named
-from butler_desk.ui.messages import ask_purpose, confirm, show_info, show_problem
-from butler_desk.ui.workers import run_with_progress
+from butler_desk.ui.common import settings
+from butler_desk.ui.ledger.tab import LedgerTab
+from butler_desk.ui.common.menus import FILE_MENU, HELP_MENU, menu_named
+from butler_desk.ui.common.messages import ask_purpose, confirm, show_info, show_problem
+from butler_desk.ui.common.workers import run_with_progress
 
 XLSX = "Excel 工作簿 (*.xlsx)"
 
@@ -121,10 +121,10 @@ class MainWindow(QMainWindow):
         """The 投诉报修 and 文件发放 tabs and their menus (工单, 打印, 设置); once."""
         if self._requests_tab is not None:
             return
-        from butler_desk.ui.documents_tab import DocumentsTab
-        from butler_desk.ui.forms_dialog import install_print_menus
-        from butler_desk.ui.requests_tab import RequestsTab
-        from butler_desk.ui import unit_dialog  # noqa: F401  # loaded now, so that opening a unit is quick
+        from butler_desk.ui.documents.tab import DocumentsTab
+        from butler_desk.ui.printing.forms_dialog import install_print_menus
+        from butler_desk.ui.requests.tab import RequestsTab
+        from butler_desk.ui.ledger import unit_dialog  # noqa: F401  # loaded now, so that opening a unit is quick
 
         self._requests_tab = RequestsTab(self.ctx, self.ledger)
         self._requests_slot.fill(self._requests_tab)
@@ -177,12 +177,12 @@ class MainWindow(QMainWindow):
     # keeps them out of start-up, where the ledger has to appear fast.
     @property
     def importer(self):
-        from butler_desk.services.roster_import import RosterImportService
+        from butler_desk.services.ledger.roster_import import RosterImportService
 
         return RosterImportService(self.ctx)
 
     def import_roster(self) -> None:
-        from butler_desk.ui.import_dialog import ImportDialog
+        from butler_desk.ui.ledger.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.importer, self)
         dialog.imported.connect(lambda _summary: self.ledger_tab.reload())
@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
             return
         out = _with_suffix(name, ".xlsx")
         settings.remember_folder(settings.LAST_EXPORT_DIR, out)
-        from butler_desk.services.ledger_export import LedgerExportService
+        from butler_desk.services.ledger.export import LedgerExportService
 
         exporter = LedgerExportService(self.ctx)
 

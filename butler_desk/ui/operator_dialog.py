@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.services.staff import DEFAULT_ROLES, StaffService
-from butler_desk.ui import settings
-from butler_desk.ui.forms import INVALID_STYLE_SHEET, FieldErrors
-from butler_desk.ui.messages import show_problem
+from butler_desk.ui.common import settings
+from butler_desk.ui.common.forms import INVALID_STYLE_SHEET, FieldErrors
+from butler_desk.ui.common.messages import show_problem
 
 
 class OperatorDialog(QDialog):

@@ -11,10 +11,10 @@ import pytest
 import butler_desk
 from butler_desk.domain import clock
 from butler_desk.domain.enums import PartyRole
-from butler_desk.services.ledger import LedgerService
-from butler_desk.services.ledger_views import PartyInput, UnitInput
-from butler_desk.services.request_views import IntakeInput
-from butler_desk.services.requests import RequestService
+from butler_desk.services.ledger.service import LedgerService
+from butler_desk.services.ledger.views import PartyInput, UnitInput
+from butler_desk.services.requests.views import IntakeInput
+from butler_desk.services.requests.service import RequestService
 from tests.clock import Clock, local, program_at
 
 PACKAGE = Path(butler_desk.__file__).parent

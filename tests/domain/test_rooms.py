@@ -423,7 +423,7 @@ def test_given_parts_run_together_when_parsed_then_refused_rather_than_guessed(
 
 def test_code_sort_text_orders_like_the_natural_room_order():
     from butler_desk.domain.rooms import code_sort_text
-    from butler_desk.services.ledger import room_sort_key
+    from butler_desk.services.ledger.service import room_sort_key
 
     codes = ["10-1-101", "2-1-1201", "2-1-201", "2-10-101", "2-2-101", "A-1-101", "2-1201", "2-1-201A", "3-1",
              "12-1-301", "2-1-20", "B-3"]

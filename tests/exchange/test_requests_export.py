@@ -19,10 +19,10 @@ from butler_desk.exchange.requests_export import (
     RequestExportRow,
     write_requests,
 )
-from butler_desk.services.ledger import LedgerService
-from butler_desk.services.ledger_views import PartyInput, UnitInput
-from butler_desk.services.request_views import IntakeInput, StepInput
-from butler_desk.services.requests import RequestService
+from butler_desk.services.ledger.service import LedgerService
+from butler_desk.services.ledger.views import PartyInput, UnitInput
+from butler_desk.services.requests.views import IntakeInput, StepInput
+from butler_desk.services.requests.service import RequestService
 
 
 def _row(number: str, **changes) -> RequestExportRow:

@@ -33,7 +33,7 @@ def test_the_services_the_window_starts_with_do_not_load_reportlab():
     # The ledger, request and document services are imported before the main window paints;
     # reportlab (~100 ms) must wait until something is printed.
     code = ("import sys\n"
-            "import butler_desk.services.documents, butler_desk.services.requests, butler_desk.services.ledger\n"
-            "import butler_desk.services.recipients\n"
+            "import butler_desk.services.documents.service, butler_desk.services.requests.service, butler_desk.services.ledger.service\n"
+            "import butler_desk.services.documents.recipients\n"
             "print(sorted(m for m in sys.modules if m.startswith('reportlab')))")
     assert _modules_after(code) == "[]"

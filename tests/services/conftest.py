@@ -9,8 +9,8 @@ import pytest
 
 from butler_desk.domain.enums import PartyRole
 from butler_desk.reporting import missing_glyphs
-from butler_desk.services.ledger import LedgerService
-from butler_desk.services.ledger_views import PartyInput, UnitInput
+from butler_desk.services.ledger.service import LedgerService
+from butler_desk.services.ledger.views import PartyInput, UnitInput
 from butler_desk.storage import repositories as repo
 
 RARE_CHAR = "𰻞"  # CJK Extension G (biáng): in no font of a stock Debian or Windows install

@@ -77,7 +77,7 @@ def python(code: str, *args: str, **kwargs) -> subprocess.Popen:
 # the handler runs, and the process ends without a checkpoint, leaving the data in D-wal.
 IMPORT_WITHOUT_CLOSING = """
 import os, sys
-from butler_desk.cli import build_parser
+from butler_desk.cli.main import build_parser
 args = build_parser().parse_args(["import", "roster", sys.argv[1], "--db", sys.argv[2], "--create"])
 args.handler(args)
 sys.stdout.flush()

@@ -51,8 +51,8 @@ def _entries(session, table_name, record_ids):
 
 
 def test_given_the_same_rows_when_bulk_inserted_then_the_trail_matches_orm_inserts(ctx):
-    from butler_desk.services.ledger import LedgerService
-    from butler_desk.services.ledger_views import UnitInput
+    from butler_desk.services.ledger.service import LedgerService
+    from butler_desk.services.ledger.views import UnitInput
 
     unit_id = LedgerService(ctx).save_unit(UnitInput(room_code="3-2-1201"))
     party = {"name": "王建国", "id_type": "resident_id", "id_number": "11010519491231002X",
@@ -85,8 +85,8 @@ def test_given_the_same_rows_when_bulk_inserted_then_the_trail_matches_orm_inser
 
 
 def test_bulk_inserted_units_are_audited_one_entry_each_in_chunks(ctx):
-    from butler_desk.services.ledger import LedgerService
-    from butler_desk.services.ledger_views import UnitInput
+    from butler_desk.services.ledger.service import LedgerService
+    from butler_desk.services.ledger.views import UnitInput
 
     building_unit = LedgerService(ctx).save_unit(UnitInput(room_code="7-1-101"))
     with ctx.db.reading() as session:

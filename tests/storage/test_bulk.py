@@ -25,8 +25,8 @@ def test_bulk_rows_read_back_like_orm_rows(ctx):
 def test_insert_audited_returns_ids_in_order_and_audits_each_row(ctx):
     rows = [{"name": f"业主{i}", "search_keys": "", "notes": "", "mailing_address": "", "postcode": "",
              "key_client": i == 2, "id_number": None, "id_type": None} for i in range(5)]
-    from butler_desk.services.ledger import LedgerService
-    from butler_desk.services.ledger_views import UnitInput
+    from butler_desk.services.ledger.service import LedgerService
+    from butler_desk.services.ledger.views import UnitInput
 
     unit_id = LedgerService(ctx).save_unit(UnitInput(room_code="3-2-1201"))
     with ctx.db.unit_of_work("王建国") as session:

@@ -12,7 +12,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
 from butler_desk.logging_setup import setup_logging
-from butler_desk.services.roster_import import RosterImportService
+from butler_desk.services.ledger.roster_import import RosterImportService
 from butler_desk.services.staff import StaffService
 from butler_desk.storage.database import Database, make_engine
 from butler_desk.storage.errors import explain_db_error
@@ -126,7 +126,7 @@ def test_given_a_failed_statement_with_an_id_number_then_the_log_holds_no_parame
             conn.execute(text("INSERT INTO staff (id, name, role, active) VALUES (1, :name, '客服管家', 1)"),
                          {"name": id_number})
     except Exception:
-        logging.getLogger("butler_desk.cli").exception("unexpected failure running %s", ["staff"])
+        logging.getLogger("butler_desk.cli.main").exception("unexpected failure running %s", ["staff"])
     for handler in logging.getLogger().handlers:
         handler.flush()
 

@@ -202,7 +202,7 @@ def test_an_upgrade_killed_at_any_point_leaves_the_old_revision_or_the_new(tmp_p
     from alembic import command
 
     from butler_desk.services.maintenance import open_context
-    from butler_desk.services.roster_import import RosterImportService
+    from butler_desk.services.ledger.roster_import import RosterImportService
 
     template = tmp_path / "old.sqlite3"
     ctx = open_context(template)

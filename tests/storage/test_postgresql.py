@@ -9,10 +9,10 @@ from sqlalchemy import create_engine, delete, inspect, select, text
 
 from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.services.context import AppContext
-from butler_desk.services.ledger import LedgerService
-from butler_desk.services.ledger_views import UnitInput
-from butler_desk.services.request_views import IntakeInput
-from butler_desk.services.requests import RequestService
+from butler_desk.services.ledger.service import LedgerService
+from butler_desk.services.ledger.views import UnitInput
+from butler_desk.services.requests.views import IntakeInput
+from butler_desk.services.requests.service import RequestService
 from butler_desk.storage import repositories as repo
 from butler_desk.storage import repositories_requests as rq
 from butler_desk.storage.audit import insert_audited

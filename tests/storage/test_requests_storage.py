@@ -9,8 +9,8 @@ from alembic import command
 from sqlalchemy import inspect, text
 
 from butler_desk.services.maintenance import open_context
-from butler_desk.services.request_views import IntakeInput
-from butler_desk.services.requests import RequestService
+from butler_desk.services.requests.views import IntakeInput
+from butler_desk.services.requests.service import RequestService
 from butler_desk.storage import repositories_requests as rq
 from butler_desk.storage.database import _alembic_config, make_engine, open_database
 from tests.desks import intake_at_once

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 
-from butler_desk.cli import EXIT_OK, run
+from butler_desk.cli.main import EXIT_OK, run
 from butler_desk.services.maintenance import open_context, restore_from
 from butler_desk.services.staff import StaffService
 from butler_desk.storage.restore import STALE_STAGING_SECONDS, STAGING_SUFFIX

@@ -13,8 +13,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from butler_desk.domain.enums import PartyRole
-from butler_desk.services.ledger import LedgerService
-from butler_desk.services.ledger_views import PartyInput, UnitInput
+from butler_desk.services.ledger.service import LedgerService
+from butler_desk.services.ledger.views import PartyInput, UnitInput
 from butler_desk.ui.app import configure_application
 
 
@@ -80,7 +80,7 @@ def estate(ledger) -> Estate:
 @pytest.fixture
 def open_party(qtbot, ledger):
     """Opens the person dialog for a party id, shown and exposed; closed (rejected) after the test."""
-    from butler_desk.ui.party_dialog import PartyDialog
+    from butler_desk.ui.ledger.party_dialog import PartyDialog
 
     def open_(party_id: int) -> PartyDialog:
         dialog = PartyDialog(ledger, party_id)

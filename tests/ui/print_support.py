@@ -16,7 +16,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from butler_desk.domain import clock
-from butler_desk.services.ledger_views import EstateInfo
+from butler_desk.services.ledger.views import EstateInfo
 
 PAGES = 4
 WATER = {"start": "2026-12-01 09:00", "end": "2026-12-01 17:00", "area": "3栋、5栋",
@@ -83,8 +83,8 @@ def letterhead(ledger) -> EstateInfo:
 @pytest.fixture
 def register(ctx, estate, letterhead, tmp_path):
     """Two batches: the water notice 20 days ago to every unit, the power notice 3 days ago to 3栋."""
-    from butler_desk.services.notices import NoticeService
-    from butler_desk.services.recipients import Selection
+    from butler_desk.services.documents.notices import NoticeService
+    from butler_desk.services.documents.recipients import Selection
 
     notices = NoticeService(ctx)
     today = clock.today()

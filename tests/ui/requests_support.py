@@ -18,8 +18,8 @@ import pytest
 from PySide6.QtWidgets import QDialog, QWidget
 
 from butler_desk.domain.requests import StepKind
-from butler_desk.services.request_views import IntakeInput, StepInput
-from butler_desk.services.requests import RequestService
+from butler_desk.services.requests.views import IntakeInput, StepInput
+from butler_desk.services.requests.service import RequestService
 from tests.clock import Clock, local
 
 
@@ -98,7 +98,7 @@ def previews(monkeypatch, tmp_path) -> list[tuple[Path, str, str]]:
     the stand-in whether or not the real viewer is installed.
     """
     shown: list[tuple[Path, str, str]] = []
-    module = types.ModuleType("butler_desk.ui.pdf_preview")
+    module = types.ModuleType("butler_desk.ui.common.pdf_preview")
     counter = iter(range(1, 10_000))
     folder = tmp_path / "previews"
     folder.mkdir()
@@ -111,7 +111,7 @@ def previews(monkeypatch, tmp_path) -> list[tuple[Path, str, str]]:
 
     module.scratch_pdf = scratch_pdf  # type: ignore[attr-defined]
     module.preview_pdf = preview_pdf  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "butler_desk.ui.pdf_preview", module)
+    monkeypatch.setitem(sys.modules, "butler_desk.ui.common.pdf_preview", module)
     return shown
 
 

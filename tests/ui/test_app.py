@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from butler_desk.services.maintenance import open_context
 from butler_desk.services.staff import StaffService
-from butler_desk.ui import settings
+from butler_desk.ui.common import settings
 from butler_desk.ui.app import EXIT_DATABASE_PROBLEM, UI_FONT_FAMILIES, configure_application, run_gui
 from butler_desk.ui.main_window import MainWindow
 from butler_desk.ui.operator_dialog import OperatorDialog
@@ -98,10 +98,10 @@ def test_what_the_window_loads_before_its_first_paint_stays_small():
     import subprocess
     import sys
 
-    code = ("import sys, butler_desk.cli, butler_desk.services.ledger, butler_desk.services.maintenance\n"
+    code = ("import sys, butler_desk.cli.main, butler_desk.services.ledger.service, butler_desk.services.maintenance\n"
             "import butler_desk.ui.app\n"
-            "late = ('butler_desk.ui.requests_tab', 'butler_desk.ui.documents_tab', 'butler_desk.ui.unit_dialog',\n"
-            "        'butler_desk.services.requests', 'butler_desk.services.documents',\n"
+            "late = ('butler_desk.ui.requests.tab', 'butler_desk.ui.documents.tab', 'butler_desk.ui.ledger.unit_dialog',\n"
+            "        'butler_desk.services.requests.service', 'butler_desk.services.documents.service',\n"
             "        'reportlab', 'openpyxl', 'alembic', 'pypinyin')\n"
             "print(sorted(m for m in late if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

@@ -8,13 +8,13 @@ import sqlite3
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from butler_desk.services.roster_import import RosterImportService
-from butler_desk.ui import settings
-from butler_desk.ui.import_dialog import ImportDialog
-from butler_desk.ui.ledger_model import COL_CODE
+from butler_desk.services.ledger.roster_import import RosterImportService
+from butler_desk.ui.common import settings
+from butler_desk.ui.ledger.import_dialog import ImportDialog
+from butler_desk.ui.ledger.model import COL_CODE
 from butler_desk.ui.main_window import MainWindow
-from butler_desk.ui.messages import ExceptionHook
-from butler_desk.ui.unit_dialog import UnitDialog
+from butler_desk.ui.common.messages import ExceptionHook
+from butler_desk.ui.ledger.unit_dialog import UnitDialog
 
 
 def test_given_a_database_when_the_window_opens_then_the_ledger_and_status_bar_show(qtbot, window, db_path):

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from butler_desk.services.staff import StaffService
-from butler_desk.ui import settings
+from butler_desk.ui.common import settings
 from butler_desk.ui.operator_dialog import OperatorDialog
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.pgserver import pg_ctx, pg_db, pg_schema_url, server_only  # noqa: F401 - fixtures
-from tests.services.test_ledger import *  # noqa: F403 - the same checks
+from tests.services.ledger.test_ledger import *  # noqa: F403 - the same checks
 
 
 @pytest.fixture

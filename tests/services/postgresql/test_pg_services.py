@@ -13,14 +13,14 @@ from butler_desk.domain.errors import Cancelled
 from butler_desk.domain.requests import RequestKind, RequestState
 from butler_desk.domain.workdays import CHINA_TZ
 from butler_desk.exchange.roster_template import write_roster_template
-from butler_desk.services.demo_requests import add_demo_requests
-from butler_desk.services.documents import DocumentService
-from butler_desk.services.ledger import LedgerService
-from butler_desk.services.notices import NoticeService
-from butler_desk.services.recipients import Selection
-from butler_desk.services.request_views import IntakeInput, RequestFilter
-from butler_desk.services.requests import RequestService
-from butler_desk.services.roster_import import RosterImportService
+from butler_desk.services.demo.requests import add_demo_requests
+from butler_desk.services.documents.service import DocumentService
+from butler_desk.services.ledger.service import LedgerService
+from butler_desk.services.documents.notices import NoticeService
+from butler_desk.services.documents.recipients import Selection
+from butler_desk.services.requests.views import IntakeInput, RequestFilter
+from butler_desk.services.requests.service import RequestService
+from butler_desk.services.ledger.roster_import import RosterImportService
 from butler_desk.storage.models import AuditEntry, Building, Cluster, Occupancy, Party, Phone, Unit
 from tests.pgserver import pg_ctx, pg_db, pg_schema_url  # noqa: F401 - fixtures
 from tests.services.conftest import build_small_estate

@@ -1,0 +1,23 @@
+"""The document register (文件发放): notices, recipients, deliveries, sign-off and returns.
+
+Front door: other areas, the ui and the cli import from here, not from the modules inside.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+# name → module; loaded on first use so that importing one module of the area does not
+# import all of it (the areas' import circles are being untangled: see ARCHITECTURE.md)
+_EXPORTS = {
+    "NoticeService": "butler_desk.services.documents.notices",
+    "RecipientService": "butler_desk.services.documents.recipients",
+    "DocumentService": "butler_desk.services.documents.service",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(name)

@@ -1,0 +1,1 @@
+"""The 业户台账 tab and its dialogs: units, people, history, roster import, estate information."""

@@ -1,0 +1,1 @@
+"""The 打印 menu: blank and filled forms, print settings."""
