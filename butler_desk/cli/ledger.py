@@ -117,7 +117,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from butler_desk.exchange.roster_template import write_roster_template
+    from butler_desk.services.ledger.roster_import import write_roster_template
 
     out = write_roster_template(Path(args.out).expanduser())
     print(f"已生成导入模板：{out}")

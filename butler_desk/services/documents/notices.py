@@ -30,7 +30,7 @@ from butler_desk.reporting.document import strings_in
 from butler_desk.reporting.envelopes import envelope_texts
 from butler_desk.reporting.fonts import refuse_missing
 from butler_desk.reporting.notices import value_texts
-from butler_desk.reporting.noticespec import with_defaults
+from butler_desk.reporting.noticespec import field_defaults, with_defaults  # field_defaults: the notice form's pre-fill, for the ui
 from butler_desk.services.context import AppContext
 from butler_desk.services.documents.service import record_batch, signoff_rows
 from butler_desk.services.printing.service import IsCancelled, PrintService, Progress, guarded

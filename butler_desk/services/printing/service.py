@@ -30,6 +30,7 @@ from butler_desk.reporting import (
     render_envelopes,
     render_form,
 )
+from butler_desk.reporting.envelopes import ENVELOPE_NAMES, MAX_OFFSET  # the settings dialog's choices and limits
 from butler_desk.services.context import AppContext
 from butler_desk.services.printing.settings import (  # the keys are part of this service's front door
     DEFAULT_PRINTER,

@@ -127,8 +127,7 @@ class TemplateForm(QWidget):
                      today: date | None = None, estate: dict[str, str] | None = None) -> TemplateForm:
         """The form for ``template``, with the column types its notice file gives its tables, and its
         fields pre-filled from ``estate`` (小区信息's placeholders: the 咨询电话 is the 服务电话)."""
-        from butler_desk.reporting import load_notice
-        from butler_desk.reporting.noticespec import field_defaults
+        from butler_desk.services.documents.notices import field_defaults, load_notice
 
         spec = load_notice(template.id)
         types = {f.key: {c.key: c.type for c in f.columns} for f in spec.fields if f.type == "table"}

@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from butler_desk.domain.errors import BadInput
-from butler_desk.exchange.roster import RosterFile, RowIssue
-from butler_desk.services.ledger.roster_import import ImportSummary, RosterImportService
+from butler_desk.services.ledger.roster_import import ImportSummary, RosterFile, RosterImportService, RowIssue
 from butler_desk.ui.common import settings
 from butler_desk.ui.common.detail_models import RowsModel
 from butler_desk.ui.common.forms import size_dialog

@@ -37,7 +37,7 @@ from butler_desk.ui.common.messages import show_problem
 from butler_desk.ui.common.pdf_printing import installed_printers
 
 if TYPE_CHECKING:
-    from butler_desk.reporting import EnvelopeOptions
+    from butler_desk.services.printing.service import EnvelopeOptions
     from butler_desk.services.context import AppContext
     from butler_desk.services.printing.service import PrintService
 
@@ -60,8 +60,13 @@ class EnvelopeBox(QGroupBox):
 
     def __init__(self, printing: PrintService, *, editable: bool, parent: QWidget | None = None) -> None:
         super().__init__("信封", parent)
-        from butler_desk.reporting.envelopes import ENVELOPE_NAMES, ENVELOPE_SIZES, MAX_OFFSET
-        from butler_desk.services.printing.service import DEFAULT_PRINTER, MODE_LABELS
+        from butler_desk.services.printing.service import (
+            DEFAULT_PRINTER,
+            ENVELOPE_NAMES,
+            ENVELOPE_SIZES,
+            MAX_OFFSET,
+            MODE_LABELS,
+        )
 
         self.printing, self.editable, self._default = printing, editable, DEFAULT_PRINTER
         self.saved = printing.printers()
@@ -303,8 +308,7 @@ class PrintSettingsDialog(QDialog):
 
     def check_fonts(self) -> bool:
         """Which font prints, whether it prints Chinese and 𠮷; False (error shown) when it cannot be used."""
-        from butler_desk.reporting import get_fontset
-        from butler_desk.services.printing.service import CHINESE_PROBE, FONT_SUFFIXES, PRINT_FONT
+        from butler_desk.services.printing.service import CHINESE_PROBE, FONT_SUFFIXES, PRINT_FONT, get_fontset
 
         self.errors.clear()
         path = self.font_path.text().strip()
