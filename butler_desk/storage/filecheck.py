@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from butler_desk.storage import backup
-from butler_desk.storage.errors import explain_db_error
+from butler_desk.storage.problems import DatabaseProblem, explain
 from butler_desk.storage.models import APPLICATION_ID
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,8 @@ def _unreadable(path: Path, exc: sqlite3.DatabaseError) -> FileCheck:
     if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in str(exc):
         return _damaged(path, str(exc))
     if code != sqlite3.SQLITE_READONLY:  # READONLY here is a journal we could not roll back: not "read-only file"
-        problem = explain_db_error(exc, path)
+        # damage was ruled out above: a "not a database" text alone is reported as damage too
+        problem = explain(exc, path, lambda p, detail: DatabaseProblem(_damaged(path, detail).message))
         if problem is not None:
             return FileCheck(False, problem.message)
     return FileCheck(False, f"无法读取数据库文件“{path.name}”：{exc}。原文件未被改动。"
