@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         from butler_desk.ui.requests.tab import RequestsTab
         from butler_desk.ui.ledger import unit_dialog  # noqa: F401  # loaded now, so that opening a unit is quick
 
-        self._requests_tab = RequestsTab(self.ctx, self.ledger)
+        self._requests_tab = RequestsTab(self.services)
         self._requests_slot.fill(self._requests_tab)
         self._documents_tab = DocumentsTab(self.ctx)
         self._documents_slot.fill(self._documents_tab)

@@ -134,9 +134,9 @@ def test_escape_cancels_and_asks_first_when_text_was_typed(qtbot, dialog, modal,
     assert not dialog.isVisible() and dialog.request_id is None
 
 
-def test_after_intake_the_new_request_is_selected_even_when_filters_hid_it(qtbot, ctx, ledger, requests, desk, modal,
+def test_after_intake_the_new_request_is_selected_even_when_filters_hid_it(qtbot, ctx, ledger, services, requests, desk, modal,
                                                                          type_text):
-    tab = RequestsTab(ctx, ledger, requests=requests)
+    tab = RequestsTab(services)
     qtbot.addWidget(tab)
     tab.show()
     qtbot.waitUntil(lambda: tab.loaded)
