@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
 
         self._requests_tab = RequestsTab(self.services)
         self._requests_slot.fill(self._requests_tab)
-        self._documents_tab = DocumentsTab(self.ctx)
+        self._documents_tab = DocumentsTab(self.services)
         self._documents_slot.fill(self._documents_tab)
         # 投诉报修: the 工单 and 设置 menus, Ctrl+Shift+N (owned by ui/requests_tab.py)
         self._requests_tab.install_menus(self)
