@@ -25,13 +25,14 @@ def run_tab(path: Path, raw: Callable[[sqlite3.Connection, str, tuple], Callable
     from PySide6.QtWidgets import QApplication
 
     from butler_desk.domain.requests import RequestKind, RequestState
-    from butler_desk.services.ledger.service import LedgerService
+    from butler_desk.services import Services
     from butler_desk.services.maintenance import open_context
     from butler_desk.ui.requests.tab import RequestsTab
 
     app = QApplication.instance() or QApplication([])
     ctx = open_context(path, "基准测试")
-    ledger = LedgerService(ctx)
+    services = Services(ctx)
+    ledger = services.ledger
     ledger.clusters()  # in the app the ledger tab has queried (and set up the ORM) before this tab opens
     con = sqlite3.connect(path)
 
@@ -43,7 +44,7 @@ def run_tab(path: Path, raw: Callable[[sqlite3.Connection, str, tuple], Callable
     opened: list[float] = []
     for _ in range(7):
         start = time.perf_counter()
-        tab = RequestsTab(ctx, ledger)
+        tab = RequestsTab(services)
         tab.resize(1280, 800)
         tab.show()
         while not tab.loaded:
@@ -63,7 +64,7 @@ def run_tab(path: Path, raw: Callable[[sqlite3.Connection, str, tuple], Callable
     report("    p95", p95(opened), "ms", baseline=p95(raw_open))
 
     # -- changing one filter and seeing the list again
-    tab = RequestsTab(ctx, ledger)
+    tab = RequestsTab(services)
     tab.resize(1280, 800)
     tab.show()
     while not tab.loaded:

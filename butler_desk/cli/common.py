@@ -59,3 +59,19 @@ def remembered_operator() -> str:
         return ""
     # The names ui.app.configure_application gives the QApplication, which QSettings() uses in the GUI.
     return str(QSettings(ORGANIZATION_NAME, "butler-desk").value(OPERATOR, "") or "").strip()
+
+
+def services_of(args: argparse.Namespace):
+    """The one ``Services`` of this command: the database opened (checked, migrated) on first
+    need and every area's service taken from it; a command never builds a service itself.
+
+    Opened lazily, not before the handler runs, so that a usage error is reported before the
+    database is touched (and `backup`/`restore`, which must not hold the file, never open it)."""
+    services = getattr(args, "_services", None)
+    if services is None:
+        from butler_desk.services import Services
+        from butler_desk.services.maintenance import open_context
+
+        services = Services(open_context(resolve_db(args), operator_of(args)))
+        args._services = services
+    return services

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from butler_desk.cli.common import EXIT_BAD_DATA, EXIT_OK, UsageError, operator_of, resolve_db
+from butler_desk.cli.common import EXIT_BAD_DATA, EXIT_OK, UsageError, resolve_db, services_of
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -73,10 +73,6 @@ def _create_arg(p: argparse.ArgumentParser) -> None:
                    help="--db 指定的数据库不存在时新建它（否则拒绝，以免写错路径时建出空数据库）")
 
 
-def _context(args: argparse.Namespace):
-    from butler_desk.services.maintenance import open_context
-
-    return open_context(resolve_db(args), operator_of(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -126,13 +122,10 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Exit 0 only when every row was fine; a file with problems is bad data (3), whatever was imported."""
-    from butler_desk.services.ledger.roster_import import RosterImportService
-
     if args.errors_out and not args.reason.strip():
         raise UsageError("--errors-out 会写出完整电话、证件号：请用 --reason \"原因\" 说明用途（将记入变更记录）")
     path = Path(args.file).expanduser()
-    ctx = _context(args)
-    service = RosterImportService(ctx)
+    service = services_of(args).roster_import
     roster = service.read(path)
     summary = service.import_roster(roster, dry_run=args.dry_run, skip_bad=args.skip_bad, estate_name=args.estate)
     print(summary.describe())
@@ -161,20 +154,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from butler_desk.services.ledger.export import LedgerExportService
-
     if args.unmasked and not args.reason.strip():
         raise UsageError("--unmasked 会导出完整电话、证件号：请用 --reason \"原因\" 说明用途（将记入变更记录）")
-    out = LedgerExportService(_context(args)).export(Path(args.out).expanduser(), masked=not args.unmasked,
+    out = services_of(args).ledger_export.export(Path(args.out).expanduser(), masked=not args.unmasked,
                                                      reason=args.reason)
     print(f"已导出业户台账：{out}" + ("（电话、证件号为明文，已记录）" if args.unmasked else "（电话、证件号已隐藏）"))
     return EXIT_OK
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
-    from butler_desk.services.staff import StaffService
-
-    service = StaffService(_context(args))
+    service = services_of(args).staff
     if args.action == "add":
         if not args.name:
             raise UsageError("请给出员工姓名：butler-desk staff add 姓名")

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Callable, NoReturn
 
 from butler_desk import __version__
 from butler_desk.cli.common import (  # noqa: F401 - re-exported: the CLI's public names
@@ -79,30 +78,34 @@ def build_parser() -> ChineseArgumentParser:
 
 
 def run(argv: list[str]) -> int:
-    from butler_desk.logging_setup import setup_logging
+    """The whole program for ``argv`` (the start-up sequence lives in ``butler_desk.__main__``)."""
+    from butler_desk.__main__ import main
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    log_path = setup_logging(getattr(args, "verbose", False))
+    return main(argv)
+
+
+def guarded(args: argparse.Namespace, argv: list[str], log_path: Path,
+            start: Callable[[argparse.Namespace], int]) -> int:
+    """Run ``start(args)`` with every failure turned into its exit code and a Chinese message,
+    and every database it opened closed (checkpointed) before returning."""
     from butler_desk.storage.database import dispose_all_but, open_databases
     from butler_desk.storage.errors import explain_db_error
 
     already_open = open_databases()
     try:
-        return _run(args, argv, log_path, explain_db_error)
+        return _run(args, argv, log_path, explain_db_error, start)
     finally:
         # Every command's databases closed (checkpointed) before exit: the main file alone
         # is then complete, whoever copies it.
         dispose_all_but(already_open)
 
 
-def _run(args: argparse.Namespace, argv: list[str], log_path: Path, explain_db_error) -> int:
+def _run(args: argparse.Namespace, argv: list[str], log_path: Path, explain_db_error,
+         start: Callable[[argparse.Namespace], int]) -> int:
     from butler_desk.domain.errors import BadInput
 
     try:
-        if args.command is None:
-            return _run_gui(args)
-        return int(args.handler(args) or EXIT_OK)
+        return int(start(args) or EXIT_OK)
     except UsageError as exc:
         print(f"butler-desk: 错误：{exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -137,21 +140,3 @@ def _db_of(args: argparse.Namespace) -> Path | None:
         return resolve_db(args, must_exist=False)
     except Exception:  # noqa: BLE001 - only naming the file in a message
         return None
-
-
-def _run_gui(args: argparse.Namespace) -> int:
-    db_path = resolve_db(args, must_exist=False)  # the window asks before creating a file
-    if args.demo and not db_path.exists():
-        from butler_desk.services.demo.estate import build_demo_estate
-
-        print(f"正在生成演示小区：{db_path}", file=sys.stderr)
-        build_demo_estate(db_path)
-    # Import the data layer before Qt: once PySide6 is imported, its import hook wraps every
-    # later import, and SQLAlchemy's several hundred modules then load ~150 ms slower.
-    # (The request and document services come after the ledger's first paint, with their tabs.)
-    import butler_desk.services.ledger.service  # noqa: F401
-    import butler_desk.services.maintenance  # noqa: F401
-    from butler_desk.ui.app import run_gui
-
-    named = bool(args.db or os.environ.get("BUTLER_DESK_DB")) and not args.create
-    return run_gui(db_path, demo=args.demo, operator=args.operator, ask_before_creating=named)

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from butler_desk.cli.common import EXIT_OK, UsageError, operator_of, resolve_db
+from butler_desk.cli.common import EXIT_OK, UsageError, services_of
 from butler_desk.domain import clock
 
 # Forms that can be filled from a record, and what --id means for each.
@@ -156,10 +156,6 @@ def _envelope_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--offset", metavar="DX,DY", help="打印偏移（毫米，向右、向下为正），如 1.5,-2")
 
 
-def _context(args: argparse.Namespace):
-    from butler_desk.services.maintenance import open_context
-
-    return open_context(resolve_db(args), operator_of(args))
 
 
 def _day(text: str | None, what: str) -> date | None:
@@ -206,7 +202,6 @@ def _warn(text: str) -> None:
 def cmd_form(args: argparse.Namespace) -> int:
     from butler_desk.services.requests import reports as request_reports
     from butler_desk.services.printing.service import PrintService
-    from butler_desk.services.requests.service import RequestService
 
     if args.list:
         for form in PrintService.forms():
@@ -226,15 +221,13 @@ def cmd_form(args: argparse.Namespace) -> int:
         raise UsageError("--reveal-phone 只用于按工单填写的派工单：print form work-order --id 编号 --reveal-phone 原因")
     if args.form_id == "sign-off-sheet" and args.id is not None and not args.id.strip().isdigit():
         raise UsageError(f"签收单的 --id 是发放记录编号（数字），不是“{args.id}”")
-    ctx = _context(args)
-    service = PrintService(ctx)
+    services = services_of(args)
+    service = services.printing
     out = Path(args.out).expanduser()
     if args.form_id == "sign-off-sheet" and args.id is not None:
-        from butler_desk.services.documents.service import DocumentService
-
-        result = DocumentService(ctx).print_signoff(int(args.id), out, strict=args.strict)
+        result = services.documents.print_signoff(int(args.id), out, strict=args.strict)
     elif args.id is not None:
-        requests = RequestService(ctx)
+        requests = services.requests
         request_id = requests.id_of(args.id)
         if args.form_id == "work-order":
             result = request_reports.print_work_order(requests, request_id, out, reveal_reason=args.reveal_phone,
@@ -245,7 +238,7 @@ def cmd_form(args: argparse.Namespace) -> int:
         first, last = _day(args.first, "开始日期"), _day(args.last, "结束日期")
         if first is None or last is None:
             raise UsageError("登记表需要 --from 和 --to 两个日期")
-        result = request_reports.print_register(RequestService(ctx), first, last, out, strict=args.strict)
+        result = request_reports.print_register(services.requests, first, last, out, strict=args.strict)
     else:
         result = service.print_form(args.form_id, out, blank_pages=args.blank, strict=args.strict)
     _warn(result.warning)
@@ -292,7 +285,6 @@ def cmd_notice(args: argparse.Namespace) -> int:
     from butler_desk.domain.documents import DeliveryMethod
     from butler_desk.domain.errors import BadInput
     from butler_desk.services.documents.notices import BatchFiles, NoticeService
-    from butler_desk.services.printing.service import PrintService
 
     if args.list:
         for t in NoticeService.templates():
@@ -304,13 +296,13 @@ def cmd_notice(args: argparse.Namespace) -> int:
         raise UsageError("请给出通知模板，如 butler-desk print notice water-outage …（--list 查看全部）")
     if not args.out:
         raise UsageError("请用 --out 指定公告的 PDF 文件")
-    service = NoticeService(_context(args))
+    service = services_of(args).notices
     template = service.template(args.template)
     values = _field_values(args, template)
     hand = DeliveryMethod.parse(args.hand) if args.hand else None
     files = BatchFiles.beside(Path(args.out).expanduser(), letters=args.letters, envelopes=args.envelopes,
                               signoff=args.signoff)
-    options = _envelope_options(args, PrintService(service.ctx))
+    options = _envelope_options(args, services_of(args).printing)
     try:
         batch = service.issue(args.template, values, _selection(args), envelope_options=options, strict=args.strict,
                               files=files, issued_on=_day(args.date, "落款日期"), hand_method=hand)
@@ -336,9 +328,8 @@ def template_field(template, key: str | None):
 
 def cmd_envelopes(args: argparse.Namespace) -> int:
     from butler_desk.domain.documents import Audience
-    from butler_desk.services.printing.service import PrintService
 
-    service = PrintService(_context(args))
+    service = services_of(args).printing
     run = service.print_envelopes(_selection(args), Path(args.out).expanduser(), audience=Audience(args.audience),
                                   options=_envelope_options(args, service), strict=args.strict)
     _warn(run.result.warning)
@@ -349,9 +340,8 @@ def cmd_envelopes(args: argparse.Namespace) -> int:
 
 
 def cmd_calibration(args: argparse.Namespace) -> int:
-    from butler_desk.services.printing.service import PrintService
 
-    service = PrintService(_context(args))
+    service = services_of(args).printing
     options = _envelope_options(args, service)
     result = service.print_calibration(Path(args.out).expanduser(), options=options)
     print(f"已生成校准页：{result.path}。请打印在信封（或覆在信封上的白纸）上，量出偏移后用 "
@@ -362,9 +352,9 @@ def cmd_calibration(args: argparse.Namespace) -> int:
 def cmd_setup(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from butler_desk.services.printing.service import MODE_LABELS, PrintService, parse_offset
+    from butler_desk.services.printing.service import MODE_LABELS, parse_offset
 
-    service = PrintService(_context(args))
+    service = services_of(args).printing
     if args.font and args.font_auto:
         raise UsageError("--font 和 --font-auto 只能选一个")
     if args.font or args.font_auto:
@@ -391,9 +381,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 def _salutation_setup(args: argparse.Namespace) -> None:
     from butler_desk.domain.documents import SALUTATION_STYLES
-    from butler_desk.services.documents.recipients import RecipientService
 
-    service = RecipientService(_context(args))
+    service = services_of(args).recipients
     style = service.set_salutation_style(args.salutation) if args.salutation else service.salutation_style()
     print(f"信件称呼：{SALUTATION_STYLES[style]}")
 
@@ -402,9 +391,8 @@ def _salutation_setup(args: argparse.Namespace) -> None:
 
 
 def cmd_uncollected(args: argparse.Namespace) -> int:
-    from butler_desk.services.documents.service import DocumentService
 
-    service = DocumentService(_context(args))
+    service = services_of(args).documents
     today = _day(args.today, "日期") or clock.today()
     if args.days is not None and not 0 <= args.days <= 365:
         raise UsageError("--days 应在 0 到 365 之间")
@@ -426,9 +414,8 @@ def cmd_uncollected(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from butler_desk.services.documents.service import DocumentService
 
-    rows = DocumentService(_context(args)).batches(limit=max(1, args.limit))
+    rows = services_of(args).documents.batches(limit=max(1, args.limit))
     if not rows:
         print("还没有发放记录。")
     for row in rows:
@@ -438,9 +425,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from butler_desk.services.documents.service import DocumentService
 
-    detail = DocumentService(_context(args)).batch_detail(args.document_id)
+    detail = services_of(args).documents.batch_detail(args.document_id)
     doc = detail.document
     print(f"《{doc.title}》 {doc.issued_on} {doc.operator} 发放，范围：{doc.scope}；共 {doc.copies} 户，"
           f"已签收 {doc.received}，退回 {doc.returned}")
@@ -454,26 +440,23 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_received(args: argparse.Namespace) -> int:
-    from butler_desk.services.documents.service import DocumentService
 
-    row = DocumentService(_context(args)).mark_received(args.delivery_id, _day(args.on, "签收日期") or clock.today(),
+    row = services_of(args).documents.mark_received(args.delivery_id, _day(args.on, "签收日期") or clock.today(),
                                                         args.by)
     print(f"已登记签收：{row.room}《{row.document_title}》，{row.signed_by}，{row.received_on}")
     return EXIT_OK
 
 
 def cmd_returned(args: argparse.Namespace) -> int:
-    from butler_desk.services.documents.service import DocumentService
 
-    row = DocumentService(_context(args)).mark_returned(args.delivery_id, args.reason, _day(args.on, "退回日期"))
+    row = services_of(args).documents.mark_returned(args.delivery_id, args.reason, _day(args.on, "退回日期"))
     print(f"已登记退回：{row.room}《{row.document_title}》，原因：{row.return_reason}")
     return EXIT_OK
 
 
 def cmd_signoff(args: argparse.Namespace) -> int:
-    from butler_desk.services.documents.service import DocumentService
 
-    result = DocumentService(_context(args)).print_signoff(args.document_id, Path(args.out).expanduser(),
+    result = services_of(args).documents.print_signoff(args.document_id, Path(args.out).expanduser(),
                                                            strict=args.strict)
     _warn(result.warning)
     print(f"已生成签收单：{result.path}（{result.pages} 页）")

@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
-from butler_desk.cli.common import EXIT_OK, UsageError, operator_of, resolve_db
+from butler_desk.cli.common import EXIT_OK, UsageError, services_of
 from butler_desk.domain.errors import BadInput
 
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -101,10 +101,7 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
 
 
 def _service(args: argparse.Namespace):
-    from butler_desk.services.maintenance import open_context
-    from butler_desk.services.requests.service import RequestService
-
-    return RequestService(open_context(resolve_db(args), operator_of(args)))
+    return services_of(args).requests
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -15,6 +15,8 @@ exports its service class, and one property here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -35,9 +37,11 @@ __all__ = ["Changes", "ChangeBus", "Services"]
 class Services:
     """Every area's service for one open database and one operator."""
 
-    def __init__(self, ctx: AppContext, *, changes: ChangeBus | None = None) -> None:
+    def __init__(self, ctx: AppContext, *, changes: ChangeBus | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
         self.ctx = ctx
         self.changes = changes or ChangeBus()
+        self._now = now  # the one clock handed to the services that ask for one (tests fix it)
 
     # ----- who and where ------------------------------------------------------------------
     @property
@@ -70,7 +74,7 @@ class Services:
     @cached_property
     def requests(self) -> RequestService:
         from butler_desk.services.requests import RequestService
-        return RequestService(self.ctx)
+        return RequestService(self.ctx) if self._now is None else RequestService(self.ctx, clock=self._now)
 
     @cached_property
     def documents(self) -> DocumentService:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from butler_desk.domain.errors import BadInput
 from butler_desk.paths import resource_path
 from butler_desk.services.maintenance import backup_problem, explain_db_error, file_problem, open_context
-from butler_desk.services.staff import StaffService
+from butler_desk.services import Services
 from butler_desk.ui.common import settings
 from butler_desk.ui.main_window import MainWindow
 from butler_desk.ui.common.messages import ExceptionHook
@@ -210,12 +210,13 @@ def run_gui(db_path: Path, *, demo: bool = False, operator: str | None = None,
                                  f"无法打开数据库“{Path(db_path).name}”：{exc}\n数据库没有被改动；请把日志文件发给管理员。")
             return EXIT_DATABASE_PROBLEM
         try:
+            services = Services(ctx)
             if operator is None:
-                operator = DEMO_OPERATOR if demo else choose_operator(StaffService(ctx))
+                operator = DEMO_OPERATOR if demo else choose_operator(services.staff)
             if operator is None:
                 return 0
-            ctx.operator = operator
-            window = MainWindow(ctx, demo=demo)
+            services.sign_in(operator)
+            window = MainWindow(services, demo=demo)
             if os.environ.get("BUTLER_DESK_EXIT_AFTER_PAINT") == "1":
                 probe = _FirstPaintProbe(window)
                 window.ledger_tab.table.viewport().installEventFilter(probe)

@@ -17,8 +17,7 @@ from butler_desk.domain import clock
 import butler_desk
 from butler_desk.domain.errors import BadInput
 from butler_desk.paths import backups_dir_for
-from butler_desk.services.context import AppContext
-from butler_desk.services.ledger.service import LedgerService
+from butler_desk.services import Services
 from butler_desk.services.maintenance import backup_to, restore_into_open
 from butler_desk.ui.common import settings
 from butler_desk.ui.ledger.tab import LedgerTab
@@ -62,15 +61,26 @@ def _with_suffix(name: str, suffix: str) -> Path:
     return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
 
+def window_title(estate: str | None, *, demo: bool) -> str:
+    """The main window's title, the one place it is made: "小区名（演示数据） — 管家台".
+
+    It ends with the application's display name on purpose: Qt on Windows and X11 appends
+    " — 管家台" to any title that does not already end with it, which made the old
+    "管家台 — 小区名" show as "管家台 — 小区名 — 管家台"."""
+    mark = "（演示数据）" if demo else ""
+    head = f"{estate}{mark}" if estate else ("演示数据" if demo else "")
+    return f"{head} — {settings.APPLICATION_NAME}" if head else settings.APPLICATION_NAME
+
+
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: AppContext, *, demo: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, *, demo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
-        self.ledger = LedgerService(ctx)
+        self.services = services
+        self.ctx = services.ctx  # db_path and operator for the status bar and backup/restore
+        self.ledger = services.ledger
+        self.demo = demo
         self.setObjectName("MainWindow")
-        estate = self.ledger.estate_name()
-        title = "管家台" + (f" — {estate}" if estate else "")
-        self.setWindowTitle(title + ("（演示数据）" if demo else ""))
+        self.refresh_title()
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -117,6 +127,10 @@ class MainWindow(QMainWindow):
         self.build_other_tabs()
         return self._print_menus
 
+    def refresh_title(self) -> None:
+        """Title from the estate's current name (after 设置 → 小区信息 too)."""
+        self.setWindowTitle(window_title(self.ledger.estate_name(), demo=self.demo))
+
     def build_other_tabs(self) -> None:
         """The 投诉报修 and 文件发放 tabs and their menus (工单, 打印, 设置); once."""
         if self._requests_tab is not None:
@@ -126,14 +140,15 @@ class MainWindow(QMainWindow):
         from butler_desk.ui.requests.tab import RequestsTab
         from butler_desk.ui.ledger import unit_dialog  # noqa: F401  # loaded now, so that opening a unit is quick
 
-        self._requests_tab = RequestsTab(self.ctx, self.ledger)
+        self._requests_tab = RequestsTab(self.services)
         self._requests_slot.fill(self._requests_tab)
-        self._documents_tab = DocumentsTab(self.ctx)
+        self._documents_tab = DocumentsTab(self.services)
         self._documents_slot.fill(self._documents_tab)
         # 投诉报修: the 工单 and 设置 menus, Ctrl+Shift+N (owned by ui/requests_tab.py)
         self._requests_tab.install_menus(self)
         # 打印 and 设置 → 打印设置/小区信息: notices, blank forms (owned by ui/forms_dialog.py)
-        self._print_menus = install_print_menus(self, self.ctx)
+        self._print_menus = install_print_menus(self, self.services, documents=self._documents_tab,
+                                               on_estate_saved=self.refresh_title)
 
     # ----- layout -------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
@@ -177,9 +192,7 @@ class MainWindow(QMainWindow):
     # keeps them out of start-up, where the ledger has to appear fast.
     @property
     def importer(self):
-        from butler_desk.services.ledger.roster_import import RosterImportService
-
-        return RosterImportService(self.ctx)
+        return self.services.roster_import
 
     def import_roster(self) -> None:
         from butler_desk.ui.ledger.import_dialog import ImportDialog
@@ -230,9 +243,7 @@ class MainWindow(QMainWindow):
             return
         out = _with_suffix(name, ".xlsx")
         settings.remember_folder(settings.LAST_EXPORT_DIR, out)
-        from butler_desk.services.ledger.export import LedgerExportService
-
-        exporter = LedgerExportService(self.ctx)
+        exporter = self.services.ledger_export
 
         def job(progress, is_cancelled):
             return exporter.export(out, masked=masked, reason=reason, progress=progress, is_cancelled=is_cancelled)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication, QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
+from butler_desk.services import Services
 from butler_desk.domain.enums import PartyRole
 from butler_desk.services.ledger.service import LedgerService
 from butler_desk.services.ledger.views import PartyInput, UnitInput
@@ -97,7 +98,7 @@ def window(qtbot, ctx, estate):
     """The main window on the small estate, shown and exposed."""
     from butler_desk.ui.main_window import MainWindow
 
-    main = MainWindow(ctx)
+    main = MainWindow(Services(ctx))
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)

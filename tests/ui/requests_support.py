@@ -15,6 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from butler_desk.services import Services
 from PySide6.QtWidgets import QDialog, QWidget
 
 from butler_desk.domain.requests import StepKind
@@ -81,8 +83,14 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def requests(ctx, clock) -> RequestService:
-    return RequestService(ctx, clock=clock)
+def services(ctx, clock) -> Services:
+    """What the window hands the 投诉报修 tab: one Services, its clock fixed for the tests."""
+    return Services(ctx, now=clock)
+
+
+@pytest.fixture
+def requests(services) -> RequestService:
+    return services.requests
 
 
 @pytest.fixture

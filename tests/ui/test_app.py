@@ -88,7 +88,7 @@ def test_demo_mode_skips_the_operator_and_marks_the_window(qapp, tmp_path):
     titles: list[str] = []
     _close_main_window_when_shown(titles)
     assert run_gui(tmp_path / "demo.sqlite3", demo=True) == 0
-    assert titles == ["管家台（演示数据）"]
+    assert titles == ["演示数据 — 管家台"]
 
 
 def test_what_the_window_loads_before_its_first_paint_stays_small():

@@ -8,6 +8,7 @@ import sqlite3
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
+from butler_desk.services import Services
 from butler_desk.services.ledger.roster_import import RosterImportService
 from butler_desk.ui.common import settings
 from butler_desk.ui.ledger.import_dialog import ImportDialog
@@ -18,7 +19,7 @@ from butler_desk.ui.ledger.unit_dialog import UnitDialog
 
 
 def test_given_a_database_when_the_window_opens_then_the_ledger_and_status_bar_show(qtbot, window, db_path):
-    assert window.windowTitle() == "管家台 — 本小区"
+    assert window.windowTitle() == "本小区 — 管家台"
     assert window.tabs.tabText(0) == "业户台账"
     assert window.ledger_tab.model.rowCount() == 3
     assert window.db_label.text() == f"数据库：{db_path}"
@@ -34,7 +35,7 @@ def test_given_a_database_when_the_window_opens_then_the_ledger_and_status_bar_s
 
 def test_a_window_that_reopens_on_the_requests_tab_builds_it_before_showing(qtbot, ctx, estate):
     settings.set_value(settings.MAIN_TAB, 1)
-    window = MainWindow(ctx)
+    window = MainWindow(Services(ctx))
     qtbot.addWidget(window)
     assert window._requests_tab is not None  # not waiting for a ledger paint that will not come
     window.show()
@@ -47,7 +48,7 @@ def test_geometry_and_tab_are_remembered(qtbot, ctx, estate, window):
     window.resize(900, 520)
     window.close()
     assert settings.value(settings.MAIN_TAB) == 0
-    again = MainWindow(ctx)
+    again = MainWindow(Services(ctx))
     qtbot.addWidget(again)
     assert again.height() == 520
 
@@ -146,3 +147,15 @@ def test_screenshots_of_the_main_window_and_unit_dialog(qtbot, window, ledger, e
     assert dialog.grab().save("/tmp/ui_unit_dialog.png")
     dialog.tabs.setCurrentIndex(1)
     assert dialog.grab().save("/tmp/ui_unit_dialog_history.png")
+
+
+def test_the_window_title_is_made_in_one_place_and_names_the_app_once():
+    from butler_desk.ui.main_window import window_title
+
+    assert window_title("翠湖花园", demo=False) == "翠湖花园 — 管家台"
+    assert window_title("翠湖花园", demo=True) == "翠湖花园（演示数据） — 管家台"
+    assert window_title("", demo=True) == "演示数据 — 管家台"
+    assert window_title(None, demo=False) == "管家台"
+    # Qt (Windows, X11) appends " — 管家台" only to titles not already ending with it.
+    for title in (window_title("翠湖花园", demo=True), window_title("", demo=False)):
+        assert title.endswith("管家台") and title.count("管家台") == 1

@@ -38,6 +38,7 @@ from butler_desk.ui.documents.model import (
 from butler_desk.ui.common.messages import show_problem
 
 if TYPE_CHECKING:
+    from butler_desk.services import Services
     from butler_desk.services.context import AppContext
     from butler_desk.services.documents.service import DeliveryRow, DocumentRow, DocumentService
 
@@ -50,10 +51,9 @@ FILE_LABELS = {"notice": "公告（张贴用）", "letters": "信件", "envelope
 class DocumentsTab(QWidget):
     """The register and the follow-up list; data is read when the tab is shown (no start-up cost)."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
-        self._service: DocumentService | None = None
+        self.services = services
         self.today: date | None = None
         self.days = 14
         self._batches: list[DocumentRow] = []
@@ -148,22 +148,16 @@ class DocumentsTab(QWidget):
     # ----- data ---------------------------------------------------------------------------
     @property
     def service(self) -> DocumentService:
-        if self._service is None:
-            from butler_desk.services.documents.service import DocumentService  # loads reportlab: not at start-up
-
-            self._service = DocumentService(self.ctx)
-        return self._service
+        return self.services.documents  # built on first use (it loads reportlab): not at start-up
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.reload()  # cheap, and receipts may have been entered elsewhere (unit dialog, CLI)
 
     def reload(self) -> None:
-        from butler_desk.services.printing.service import PrintService
-
         try:
             self.today = clock.today()
-            self.days = PrintService(self.ctx).uncollected_days()
+            self.days = self.services.printing.uncollected_days()
             self._batches = self.service.batches()
         except Exception as exc:  # noqa: BLE001
             show_problem(self, exc, "无法读取文件发放记录")
@@ -359,13 +353,12 @@ class DocumentsTab(QWidget):
                 self, p, f"{batch.title} — {FILE_LABELS.get(k, k)}"))
 
     def _open_unit(self, index) -> None:
-        from butler_desk.services.ledger.service import LedgerService
         from butler_desk.ui.ledger.unit_dialog import UnitDialog
 
         if not index.isValid():
             return
         row = self.model.row_at(index.row())
-        dialog = UnitDialog(LedgerService(self.ctx), row.unit_id, self)
+        dialog = UnitDialog(self.services.ledger, row.unit_id, self)
         dialog.tabs.setCurrentWidget(dialog.documents_page)
         try:
             dialog.exec()

@@ -26,7 +26,10 @@ from butler_desk.ui.common.forms import size_dialog
 from butler_desk.ui.common.menus import PRINT_MENU, SETTINGS_MENU, menu_named
 
 if TYPE_CHECKING:
-    from butler_desk.services.context import AppContext
+    from collections.abc import Callable
+
+    from butler_desk.services import Services
+    from butler_desk.ui.documents.tab import DocumentsTab
     from butler_desk.services.printing.service import FormInfo, PrintService
 
 LAYOUT_TEXT = {"record": "一事一表", "table": "登记表（多行）"}
@@ -120,8 +123,11 @@ class FormsDialog(QDialog):
 class PrintMenus:
     """The 打印 menu (发通知, 空白表格, 未签收清单) and 设置 → 打印设置, 小区信息; dialogs load on first use."""
 
-    def __init__(self, window: QMainWindow, ctx: AppContext) -> None:
-        self.window, self.ctx = window, ctx
+    def __init__(self, window: QMainWindow, services: Services, *, documents: DocumentsTab | None = None,
+                 on_estate_saved: Callable[[], None] | None = None) -> None:
+        self.window, self.services, self.ctx = window, services, services.ctx
+        self.documents = documents
+        self.on_estate_saved = on_estate_saved
         bar = window.menuBar()
         self.notice_action = self._action("发通知…", self.open_notices, "Ctrl+Shift+T")
         self.forms_action = self._action("空白表格…", self.open_forms)
@@ -156,18 +162,16 @@ class PrintMenus:
         from butler_desk.ui.documents.notice_dialog import NoticeDialog
 
         dialog = NoticeDialog(self.ctx, self.window)
-        documents = getattr(self.window, "documents_tab", None)
+        documents = self.documents
         if documents is not None:
             dialog.issued.connect(lambda _id: documents.reload())
         self._exec(dialog)
 
     def open_forms(self) -> None:
-        from butler_desk.services.printing.service import PrintService
-
-        self._exec(FormsDialog(PrintService(self.ctx), self.window))
+        self._exec(FormsDialog(self.services.printing, self.window))
 
     def print_overdue(self) -> None:
-        documents = getattr(self.window, "documents_tab", None)
+        documents = self.documents
         if documents is not None:
             documents.reload()
             documents.print_overdue_list()
@@ -178,18 +182,14 @@ class PrintMenus:
         self._exec(PrintSettingsDialog(self.ctx, self.window))
 
     def open_estate(self) -> None:
-        from butler_desk.services.ledger.service import LedgerService
         from butler_desk.ui.ledger.estate_dialog import EstateDialog
 
-        ledger = getattr(self.window, "ledger", None) or LedgerService(self.ctx)
-        dialog = EstateDialog(ledger, self.window)
-        if self._exec(dialog) and dialog.saved is not None:
-            title = self.window.windowTitle()
-            old = dialog.original.name
-            if old and f"— {old}" in title:
-                self.window.setWindowTitle(title.replace(f"— {old}", f"— {dialog.saved.name}", 1))
+        dialog = EstateDialog(self.services.ledger, self.window)
+        if self._exec(dialog) and dialog.saved is not None and self.on_estate_saved is not None:
+            self.on_estate_saved()
 
 
-def install_print_menus(window: QMainWindow, ctx: AppContext) -> PrintMenus:
+def install_print_menus(window: QMainWindow, services: Services, *, documents: DocumentsTab | None = None,
+                        on_estate_saved: Callable[[], None] | None = None) -> PrintMenus:
     """Add the printing entries to ``window``'s menus; the caller keeps the result."""
-    return PrintMenus(window, ctx)
+    return PrintMenus(window, services, documents=documents, on_estate_saved=on_estate_saved)

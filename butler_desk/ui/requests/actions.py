@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.requests import RequestKind
+from butler_desk.services import Services
 from butler_desk.services.requests import reports as request_reports
 from butler_desk.services.requests.views import RequestDetail
-from butler_desk.services.requests.service import RequestService
 from butler_desk.ui.common import settings
 from butler_desk.ui.common.forms import from_qdate, to_qdate
 from butler_desk.ui.common.messages import ask_reason, show_info, show_problem
@@ -151,16 +151,15 @@ def _run_dialog(dialog: QDialog) -> bool:
 class RequestPaper:
     """Renders in a worker through PrintService, then opens the app's PDF preview."""
 
-    def __init__(self, parent: QWidget, requests: RequestService) -> None:
+    def __init__(self, parent: QWidget, services: Services) -> None:
         self.parent = parent
-        self.requests = requests
+        self.services = services
+        self.requests = services.requests
 
     @property
     def printing(self):
         # reportlab comes with the print service: loaded at the first print, not at start-up.
-        from butler_desk.services.printing.service import PrintService
-
-        return PrintService(self.requests.ctx)
+        return self.services.printing
 
     def today(self) -> date:
         return self.requests.today()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from butler_desk.domain.errors import BadInput
 from butler_desk.domain.requests import RequestKind, StepKind
-from butler_desk.services.context import AppContext
+from butler_desk.services import Services
 from butler_desk.services.ledger.service import LedgerService
 from butler_desk.services.requests.views import RequestFilter, RequestList
 from butler_desk.services.requests.service import LIST_LIMIT, RequestService
@@ -45,12 +45,12 @@ class RequestsTab(QWidget):
     requests_changed = Signal()
     page_size = LIST_LIMIT
 
-    def __init__(self, ctx: AppContext, ledger: LedgerService | None = None, parent: QWidget | None = None,
-                 *, requests: RequestService | None = None) -> None:
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.requests = requests or RequestService(ctx)
-        self.ledger = ledger or LedgerService(ctx)
-        self.paper = RequestPaper(self, self.requests)
+        self.services = services
+        self.requests: RequestService = services.requests
+        self.ledger: LedgerService = services.ledger
+        self.paper = RequestPaper(self, services)
         self.loaded = False
         self._stale = False
         self._total = 0
@@ -416,10 +416,9 @@ class RequestsTab(QWidget):
         self.paper.export(flt.date_from, flt.date_to)
 
     def open_settings(self) -> None:
-        from butler_desk.services.settings import SettingsService
         from butler_desk.ui.requests.settings_dialog import RequestsSettingsDialog
 
-        dialog = RequestsSettingsDialog(SettingsService(self.requests.ctx), self, today=self.today())
+        dialog = RequestsSettingsDialog(self.services.settings, self, today=self.today())
         try:
             dialog.exec()
         finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
+from butler_desk.services import Services
 from butler_desk.domain import clock
 from butler_desk.services.documents.service import DocumentService
 from butler_desk.ui.documents.delivery_dialogs import ReceiveDialog, ReturnDialog
@@ -20,7 +21,7 @@ pytest_plugins = ["tests.ui.print_support"]
 
 @pytest.fixture
 def tab(qtbot, ctx, register):
-    widget = DocumentsTab(ctx)
+    widget = DocumentsTab(Services(ctx))
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitUntil(lambda: widget.today is not None)
@@ -118,7 +119,7 @@ def test_several_copies_can_be_signed_at_once_by_their_addressees(tab, modal):
     modal.check()
     assert tab.model.rowCount() == 0
     assert tab.count_label.text() == "共 0 份"
-    detail = [d for b in DocumentService(tab.ctx).batches() for d in DocumentService(tab.ctx).batch_detail(
+    detail = [d for b in tab.services.documents.batches() for d in tab.services.documents.batch_detail(
         b.document_id).deliveries if d.delivery_id in addressees]
     assert {d.delivery_id: d.signed_by for d in detail} == addressees
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QDialog
 
+from butler_desk.services import Services
 from butler_desk.services.ledger.views import EstateInfo
 from butler_desk.ui.ledger.estate_dialog import EstateDialog
 from butler_desk.ui.main_window import MainWindow
@@ -57,7 +58,7 @@ def test_a_bad_value_is_shown_under_its_field_and_nothing_is_saved(dialog, ledge
 
 
 def test_the_menu_entry_saves_and_renames_the_window(qtbot, ctx, estate, modal):
-    window = MainWindow(ctx)
+    window = MainWindow(Services(ctx))
     qtbot.addWidget(window)
 
     def rename(dialog: EstateDialog) -> None:
@@ -67,4 +68,4 @@ def test_the_menu_entry_saves_and_renames_the_window(qtbot, ctx, estate, modal):
     modal.expect(rename, kind=EstateDialog)
     window.print_menus.estate_action.trigger()
     modal.check()
-    assert window.windowTitle() == "管家台 — 翠湖花园"
+    assert window.windowTitle() == "翠湖花园 — 管家台"

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QMenuBar
 
+from butler_desk.services import Services
 from butler_desk.services.printing.service import PrintService
 from butler_desk.ui.printing.forms_dialog import FormsDialog, FormsModel
 from butler_desk.ui.main_window import MainWindow
@@ -38,7 +39,7 @@ def test_menu_named_finds_an_existing_menu_or_makes_one_before_help():
 
 
 def test_the_main_window_has_the_print_and_settings_entries(qtbot, ctx, estate):
-    window = MainWindow(ctx)
+    window = MainWindow(Services(ctx))
     qtbot.addWidget(window)
     window.build_other_tabs()  # what the ledger's first paint does in a shown window
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}

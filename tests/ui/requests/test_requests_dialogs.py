@@ -156,8 +156,8 @@ def test_in_2027_the_pane_says_working_days_fall_back_to_monday_to_friday(qtbot,
     assert "2027年" in pane.notice.text() and "周一至周五" in pane.notice.text()
 
 
-def test_revealing_the_phone_asks_why(qtbot, ctx, ledger, requests, desk, monkeypatch, message_boxes):
-    tab = RequestsTab(ctx, ledger, requests=requests)
+def test_revealing_the_phone_asks_why(qtbot, ctx, ledger, services, requests, desk, monkeypatch, message_boxes):
+    tab = RequestsTab(services)
     qtbot.addWidget(tab)
     tab.show()
     qtbot.waitUntil(lambda: tab.loaded)
@@ -167,10 +167,10 @@ def test_revealing_the_phone_asks_why(qtbot, ctx, ledger, requests, desk, monkey
     assert message_boxes[-1][0] == "information" and "13812345678" in message_boxes[-1][2]
 
 
-def test_a_photo_is_attached_and_listed(qtbot, ctx, ledger, requests, desk, monkeypatch, tmp_path):
+def test_a_photo_is_attached_and_listed(qtbot, ctx, ledger, services, requests, desk, monkeypatch, tmp_path):
     photo = tmp_path / "漏水.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
-    tab = RequestsTab(ctx, ledger, requests=requests)
+    tab = RequestsTab(services)
     qtbot.addWidget(tab)
     tab.show()
     qtbot.waitUntil(lambda: tab.loaded)
@@ -229,9 +229,9 @@ def test_from_december_the_holiday_page_asks_for_next_years_table_until_it_is_en
     assert "还没有录入" not in again.calendar_status.text()
 
 
-def test_saved_settings_change_the_deadlines_and_the_department_list(qtbot, ctx, ledger, requests, desk, office,
+def test_saved_settings_change_the_deadlines_and_the_department_list(qtbot, ctx, ledger, services, requests, desk, office,
                                                                     modal):
-    tab = RequestsTab(ctx, ledger, requests=requests)
+    tab = RequestsTab(services)
     qtbot.addWidget(tab)
     tab.show()
     qtbot.waitUntil(lambda: tab.loaded)

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from butler_desk.services import Services
 from butler_desk.domain.requests import RequestKind, RequestSource
 from butler_desk.ui.requests.intake_dialog import QuickIntakeDialog
 from butler_desk.ui.main_window import MainWindow
@@ -133,9 +134,9 @@ def test_escape_cancels_and_asks_first_when_text_was_typed(qtbot, dialog, modal,
     assert not dialog.isVisible() and dialog.request_id is None
 
 
-def test_after_intake_the_new_request_is_selected_even_when_filters_hid_it(qtbot, ctx, ledger, requests, desk, modal,
+def test_after_intake_the_new_request_is_selected_even_when_filters_hid_it(qtbot, ctx, ledger, services, requests, desk, modal,
                                                                          type_text):
-    tab = RequestsTab(ctx, ledger, requests=requests)
+    tab = RequestsTab(services)
     qtbot.addWidget(tab)
     tab.show()
     qtbot.waitUntil(lambda: tab.loaded)
@@ -160,7 +161,7 @@ def test_after_intake_the_new_request_is_selected_even_when_filters_hid_it(qtbot
 
 
 def test_ctrl_shift_n_from_the_ledger_tab_opens_the_intake_on_the_requests_tab(qtbot, ctx, desk, modal):
-    window = MainWindow(ctx)
+    window = MainWindow(Services(ctx))
     qtbot.addWidget(window)
     with qtbot.waitActive(window):  # a window-wide shortcut needs the window active
         window.show()

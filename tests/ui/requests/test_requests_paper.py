@@ -17,8 +17,8 @@ pytest_plugins = ["tests.ui.requests_support"]  # clock, requests, desk, preview
 
 
 @pytest.fixture
-def tab(qtbot, ctx, ledger, requests, desk) -> RequestsTab:
-    widget = RequestsTab(ctx, ledger, requests=requests)
+def tab(qtbot, ctx, ledger, services, requests, desk) -> RequestsTab:
+    widget = RequestsTab(services)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitUntil(lambda: widget.loaded)

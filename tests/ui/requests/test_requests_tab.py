@@ -16,8 +16,8 @@ pytest_plugins = ["tests.ui.requests_support"]  # clock, requests, desk, preview
 
 
 @pytest.fixture
-def tab(qtbot, ctx, ledger, requests, desk) -> RequestsTab:
-    widget = RequestsTab(ctx, ledger, requests=requests)
+def tab(qtbot, ctx, ledger, services, requests, desk) -> RequestsTab:
+    widget = RequestsTab(services)
     qtbot.addWidget(widget)
     widget.resize(1300, 700)
     widget.show()
@@ -214,11 +214,11 @@ def test_the_kind_cell_and_state_survive_a_reload_with_filters(tab, desk, reques
     assert tab.selected_request_id() == desk.urgent
 
 
-def test_header_and_splitter_are_remembered(qtbot, ctx, ledger, requests, tab):
+def test_header_and_splitter_are_remembered(qtbot, ctx, ledger, services, requests, tab):
     tab.table.setColumnWidth(COL_KIND, 150)
     tab.splitter.setSizes([700, 600])
     tab.hide()
-    again = RequestsTab(ctx, ledger, requests=requests)
+    again = RequestsTab(services)
     qtbot.addWidget(again)
     assert again.table.columnWidth(COL_KIND) == 150
     assert again.splitter.saveState() == tab.splitter.saveState()
