@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from decimal import ROUND_HALF_UP, Decimal
 
 from butler_desk.domain.requests import (
@@ -168,11 +168,13 @@ def service_stats(
         raise ValueError("period ends before it starts")
     everything = list(facts)
 
-    def local(moment: datetime) -> date:
-        return moment.astimezone(zone).date()
+    # The period's bounds as moments: comparing aware datetimes is cheaper than converting
+    # every stored moment to a local date, and says the same (first <= local date <= last).
+    start = datetime.combine(first, time(0), tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
 
     def in_period(moment: datetime | None) -> bool:
-        return moment is not None and first <= local(moment) <= last
+        return moment is not None and start <= moment < end
 
     received = [f for f in everything if in_period(f.received_at)]
 
@@ -189,8 +191,8 @@ def service_stats(
                 1
                 for f in everything
                 if mine(f)
-                and local(f.received_at) <= last
-                and (f.closed_at is None or local(f.closed_at) > last)
+                and f.received_at < end
+                and (f.closed_at is None or f.closed_at >= end)
             ),
             overdue=sum(1 for f in received if mine(f) and f.missed_a_deadline),
         )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from butler_desk.domain.agenda import DueItem, agenda_order, holiday_table_item
 from butler_desk.domain.errors import BadInput
-from butler_desk.domain.requests import RequestKind, StepKind, replay
+from butler_desk.domain.requests import RequestKind, Satisfaction, Severity, StepKind, replay
 from butler_desk.domain.service_stats import RequestFacts, ServiceStats, service_stats
 from butler_desk.domain.sla import DeadlineState
 from butler_desk.domain.workdays import CHINA_TZ
@@ -39,6 +39,7 @@ from butler_desk.storage import repositories_requests as rq
 from butler_desk.storage.audit import record_event
 
 if TYPE_CHECKING:
+    from sqlalchemy import Row
     from sqlalchemy.orm import Session
 
     from butler_desk.exchange.requests_export import RequestExportRow
@@ -68,18 +69,39 @@ def period_facts(session: Session, rules: RequestRules, start: datetime, end: da
     change when a request it counted is closed later.
     """
     requests = rq.requests_touching(session, start, end)
-    steps = rq.steps_of(session, [r.id for r in requests])
     clusters = rq.cluster_names(session)
     facts = []
+    # When no step of a request was recorded after ``moment``, the columns that cache its
+    # replay (progress_columns) already say how things stood then: no replay is needed.
+    # A request received before the period counts only by kind, closing time, department
+    # and cluster, so its steps need not even be read; one received in it needs its steps
+    # for the deadlines.
+    def settled(req: Row) -> bool:
+        return req.last_step_at is not None and req.last_step_at <= moment
+
+    wanted = [req.id for req in requests if req.received_at >= start or not settled(req)]
+    steps = rq.steps_of(session, wanted)
     for req in requests:
+        cluster = clusters.get(req.cluster_id) if req.cluster_id is not None else None
+        if settled(req):
+            received = req.received_at >= start
+            history = [step_of(row) for row in steps.get(req.id, ())] if received else []
+            facts.append(RequestFacts(
+                kind=RequestKind(req.kind), received_at=req.received_at,
+                severity=Severity(req.severity) if req.severity else None, valid=req.valid,
+                department=req.department, closed_at=req.closed_at,
+                deadlines=tuple(request_deadlines(req, history, rules, moment)) if received else (),
+                satisfaction=Satisfaction(req.satisfaction) if req.satisfaction else None,
+                visited=req.visited_at is not None, cluster=cluster,
+            ))
+            continue
         history = [step_of(row) for row in steps.get(req.id, ()) if row.at <= moment]
         progress = replay(RequestKind(req.kind), req.received_at, history)
         facts.append(RequestFacts(
             kind=progress.kind, received_at=req.received_at, severity=progress.severity, valid=progress.valid,
             department=progress.department, closed_at=progress.closed_at,
             deadlines=tuple(request_deadlines(req, history, rules, moment)),
-            satisfaction=progress.satisfaction, visited=progress.visited_at is not None,
-            cluster=clusters.get(req.cluster_id) if req.cluster_id is not None else None,
+            satisfaction=progress.satisfaction, visited=progress.visited_at is not None, cluster=cluster,
         ))
     return facts
 
