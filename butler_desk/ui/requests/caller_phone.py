@@ -24,7 +24,8 @@ class CallerPhone(QWidget):
         self.reason = ""
         self.field = QLineEdit()
         self.field.setReadOnly(True)
-        self.field.setPlaceholderText("未选工单")
+        self.field.setPlaceholderText("选中工单后点“显示号码”")
+        self.field.setMinimumWidth(self.field.fontMetrics().horizontalAdvance("选中工单后点“显示号码”") + 16)
         self.button = QPushButton("显示号码")
         self.button.setAutoDefault(False)  # Enter in the dialog still saves the step
         self.button.clicked.connect(self.show_number)
@@ -36,7 +37,7 @@ class CallerPhone(QWidget):
     def set_request(self, request_id: int | None, masked: str, reason: str) -> None:
         self.request_id, self.reason = request_id, reason
         self.field.setText(masked if request_id is not None else "")
-        self.button.setEnabled(request_id is not None and bool(masked))
+        self.button.setEnabled(request_id is not None)
         self.button.setToolTip(f"显示完整号码以便拨打；记录在变更记录中，原因：{reason}" if reason else "")
 
     def show_number(self) -> str | None:

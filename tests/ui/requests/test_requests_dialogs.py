@@ -291,7 +291,7 @@ def test_a_satisfied_visit_closes_the_complaint_in_the_same_step(qtbot, requests
     dialog = _dialog(qtbot, requests, desk.complaint, StepKind.VISIT)
     assert not dialog.close_too.isChecked()
     dialog.satisfaction.setCurrentIndex(0)  # 满意
-    assert dialog.close_too.isChecked()
+    assert dialog.close_too.isChecked() and dialog.signed.isEnabled()
     dialog.save_button.click()
     assert not dialog.saved  # a complaint closes only with the signature question answered
     assert dialog.errors.label("resident_signed").text() == "请注明业户是否已在《投诉记录表》上签字。"
