@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _DIGITS = re.compile(r"\d+")
 _ASCII_WORD = re.compile(r"^[a-z]+$")
+_ROOM_PARTS = re.compile(r"\d+[A-Z]?")  # "3栋2单元1201A" → 3, 2, 1201A (full-width digits: clean_text)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,21 @@ class LedgerIndex:
             elif not is_pinyin and not digits_only and query in names[i]:
                 other.append(i)
         return exact + other
+
+    def near_misses(self, query: str, limit: int = 10) -> list[UnitRow]:
+        """For a search that found nothing: units whose building and room match, whatever the unit.
+
+        "3栋1201", "3-1201" or "3 2 1201" name a building and a room; the ledger's codes are
+        楼栋-单元-房号, so the butler is offered 3-1-1201 and 3-2-1201 instead of silence.
+        The entrance, when typed ("3 2 1201"), is ignored here: it is what did not match.
+        """
+        numbers = _ROOM_PARTS.findall(clean_text(query).upper())
+        if len(numbers) < 2 or len(numbers) > 3:
+            return []
+        building, room = (n.lstrip("0") or "0" for n in (numbers[0], numbers[-1]))
+        found = [r for r in self.rows
+                 if r.building.upper() == building and (r.room.upper().lstrip("0") or "0") == room]
+        return found[:limit]
 
 
 def build_index(session: Session) -> LedgerIndex:

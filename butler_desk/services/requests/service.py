@@ -257,37 +257,45 @@ class RequestService:
 
     def add_step(self, request_id: int, data: StepInput) -> None:
         """Record one step; BadInput in Chinese when the lifecycle does not allow it or a field is missing."""
+        self.add_steps(request_id, data)
+
+    def add_steps(self, request_id: int, *steps: StepInput) -> None:
+        """Record several steps in one transaction (a satisfied 回访 and its 关闭): all or none."""
         now = self.clock()
+        with self.ctx.db.unit_of_work(self.ctx.operator) as session:
+            for data in steps:
+                self._record_step(session, request_id, data, now)
+
+    def _record_step(self, session, request_id: int, data: StepInput, now: datetime) -> None:
         kind = _parse(StepKind, data.kind, "kind")
         at = _moment(data.at, now, "办理时间", "at")
-        with self.ctx.db.unit_of_work(self.ctx.operator) as session:
-            if not rq.claim_request(session, request_id):
-                raise BadInput("找不到该工单，可能已被删除，请刷新列表。")
-            req = self._request(session, request_id)
-            rules = request_rules(session)
-            department = data.department
-            if kind is StepKind.ASSIGN or (kind is StepKind.HANDLE and (department or "").strip()):
-                department = check_department(department or "", rules.departments)
-            step = Step(
-                kind=kind, at=at, operator=self.ctx.operator, note=clean_prose(data.note),
-                on_site=data.on_site, valid=data.valid, invalid_reason=clean_prose(data.invalid_reason),
-                severity=_parse(Severity, data.severity, "severity", required=False),
-                department=department, assignee=clean_text(data.assignee) or None,
-                satisfaction=_parse(Satisfaction, data.satisfaction, "satisfaction", required=False),
-                resident_words=clean_prose(data.resident_words),
-                attitude=_parse(Satisfaction, data.attitude, "attitude", required=False),
-                quality=_parse(Satisfaction, data.quality, "quality", required=False),
-                manners=_parse(Satisfaction, data.manners, "manners", required=False),
-                resident_signed=data.resident_signed,
-            )
-            history = [step_of(row) for row in req.steps]
-            progress = apply_step(replay(RequestKind(req.kind), req.received_at, history), step)
-            req.steps.append(RequestStep(recorded_at=now, **step_columns(step)))
-            for name, value in progress_columns(progress).items():
-                setattr(req, name, value)
-            req.next_due_at, req.next_due_key = next_due(
-                progress.state, request_deadlines(req, [*history, step], rules, now)
-            )
+        if not rq.claim_request(session, request_id):
+            raise BadInput("找不到该工单，可能已被删除，请刷新列表。")
+        req = self._request(session, request_id)
+        rules = request_rules(session)
+        department = data.department
+        if kind is StepKind.ASSIGN or (kind is StepKind.HANDLE and (department or "").strip()):
+            department = check_department(department or "", rules.departments)
+        step = Step(
+            kind=kind, at=at, operator=self.ctx.operator, note=clean_prose(data.note),
+            on_site=data.on_site, valid=data.valid, invalid_reason=clean_prose(data.invalid_reason),
+            severity=_parse(Severity, data.severity, "severity", required=False),
+            department=department, assignee=clean_text(data.assignee) or None,
+            satisfaction=_parse(Satisfaction, data.satisfaction, "satisfaction", required=False),
+            resident_words=clean_prose(data.resident_words),
+            attitude=_parse(Satisfaction, data.attitude, "attitude", required=False),
+            quality=_parse(Satisfaction, data.quality, "quality", required=False),
+            manners=_parse(Satisfaction, data.manners, "manners", required=False),
+            resident_signed=data.resident_signed,
+        )
+        history = [step_of(row) for row in req.steps]
+        progress = apply_step(replay(RequestKind(req.kind), req.received_at, history), step)
+        req.steps.append(RequestStep(recorded_at=now, **step_columns(step)))
+        for name, value in progress_columns(progress).items():
+            setattr(req, name, value)
+        req.next_due_at, req.next_due_key = next_due(
+            progress.state, request_deadlines(req, [*history, step], rules, now)
+        )
 
     def reveal_phone(self, request_id: int, reason: str = "") -> str:
         """The caller's phone in full (recorded in the audit trail, like the ledger's reveal)."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -124,8 +126,16 @@ class LedgerTab(QWidget):
         # band to the right of the table.
         header.setStretchLastSection(True)
 
+        # A search that finds nothing says why and offers the likely rooms (links fill the search).
+        self.search_hint = QLabel()
+        self.search_hint.setWordWrap(True)
+        self.search_hint.setTextFormat(Qt.TextFormat.RichText)
+        self.search_hint.linkActivated.connect(self.search.setText)
+        self.search_hint.hide()
+
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addWidget(self.search_hint)
         layout.addWidget(self.table, 1)
 
         self.cluster_combo.currentIndexChanged.connect(self._cluster_changed)
@@ -224,8 +234,24 @@ class LedgerTab(QWidget):
         total = len(self.index)
         shown = len(rows)
         self.count_label.setText(f"共 {shown} 户" if shown == total else f"共 {shown} 户（全部 {total} 户）")
+        self._show_search_hint(rows)
         if keep is not None:
             self.select_unit(keep, scroll=False)
+
+    def _show_search_hint(self, rows) -> None:
+        query = self.search.text().strip()
+        if rows or not query:
+            self.search_hint.hide()
+            return
+        shown = html.escape(query)
+        near = self.index.near_misses(query) if self.index is not None else []
+        if near:
+            links = "、".join(f'<a href="{r.code}">{r.code}</a>' for r in near)
+            text = f"没有找到“{shown}”。是不是：{links}？（房号请按“楼栋-单元-房号”输入，如 3-2-1201）"
+        else:
+            text = f"没有找到“{shown}”。房号请按“楼栋-单元-房号”输入（如 3-2-1201），也可输入姓名、拼音首字母或电话。"
+        self.search_hint.setText(text)
+        self.search_hint.show()
 
     def _fill_clusters(self, clusters: list[ClusterView]) -> None:
         self._clusters = clusters

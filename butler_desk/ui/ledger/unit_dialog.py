@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -111,7 +111,28 @@ class UnitDialog(QDialog):
         else:
             self._show_new()
         size_dialog(self, settings.UNIT_DIALOG_GEOMETRY, 860, 660)
+        self._fit_screen()
         self.room_code.setFocus()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # The window's first focus-in selects the whole room code; the first key would overwrite it.
+        QTimer.singleShot(0, self._cursor_after_room_code)
+
+    def _cursor_after_room_code(self) -> None:
+        if self.room_code.hasSelectedText() and self.room_code.selectedText() == self.room_code.text():
+            self.room_code.deselect()
+            self.room_code.end(False)
+
+    def _fit_screen(self) -> None:
+        """A remembered geometry wider than the screen (once 11,242 px) is never restored as is."""
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        if self.width() > room.width() or self.height() > room.height():
+            self.resize(self.size().boundedTo(room.size() * 0.92))
+            self.move(room.topLeft())
 
     # ----- layout -------------------------------------------------------------------------
     def _build_details(self, cluster_names: list[str] | None, default_cluster: str) -> QWidget:
@@ -177,7 +198,7 @@ class UnitDialog(QDialog):
         actions.addStretch(1)
         for button in (self.edit_party_button, self.reveal_phone_button, self.reveal_id_button):
             actions.addWidget(button)
-        self.new_hint = QLabel("请先保存房屋（点“应用”），再添加业主和住户。")
+        self.new_hint = QLabel("请先保存房屋（点“保存并添加住户”），再添加业主和住户。")
         self.new_hint.setStyleSheet("color: palette(placeholder-text);")
         self.people_box = QGroupBox("当前住户")
         people_layout = QVBoxLayout(self.people_box)
@@ -377,6 +398,7 @@ class UnitDialog(QDialog):
         was_new = self.detail is None
         if self.save() and was_new:
             self.move_in_button.setFocus()
+            self.move_in()  # the button says 保存并添加住户: go on to the add-resident dialog
 
     def accept(self) -> None:
         if self.save():

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+import re
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -32,13 +35,15 @@ from butler_desk.services.requests.views import IntakeInput, RequestRow
 from butler_desk.services.requests.service import RequestService
 from butler_desk.ui.common import settings
 from butler_desk.ui.common.forms import INVALID_STYLE_SHEET, FieldErrors, size_dialog
-from butler_desk.ui.common.messages import confirm, show_problem
+from butler_desk.ui.common.messages import show_problem
 from butler_desk.ui.common.workers import Worker
 
 KIND_KEYS = (RequestKind.COMPLAINT, RequestKind.REPAIR, RequestKind.ENQUIRY, RequestKind.SPECIAL_SERVICE,
              RequestKind.RECTIFICATION)
 MAX_RESULTS = 30
 OTHER_CALLER = -1
+# "99-9-9999", "3-1201", "12A-1-301": what a butler types for a room, not for a place
+ROOM_CODE_LIKE = re.compile(r"\d+[A-Za-z]?(?:-\d+[A-Za-z]?){1,2}")
 KEYS_HINT = "↑↓ 选择业户 · Enter 选定 · 1–5 选类型 · Alt+J 急修 · Enter（内容框）或 Ctrl+Enter 保存 · Esc 取消"
 
 
@@ -130,6 +135,9 @@ class QuickIntakeDialog(QDialog):
         self.contact_name.setPlaceholderText("不在台账的来电人姓名")
         self.contact_phone = QLineEdit()
         self.contact_phone.setPlaceholderText("回电号码")
+        self.anonymous = QCheckBox("匿名")
+        self.anonymous.setToolTip("来电人不愿留姓名和电话时勾选")
+        self._public_area_confirmed = ""
         self.area = QLineEdit()
         self.area.setPlaceholderText("不是某一户的事时填写，如 3栋大堂、北门岗亭")
         self.recent_label = QLabel()
@@ -171,6 +179,7 @@ class QuickIntakeDialog(QDialog):
         caller_layout.addWidget(self.caller, 2)
         caller_layout.addWidget(self.contact_name, 2)
         caller_layout.addWidget(self.contact_phone, 2)
+        caller_layout.addWidget(self.anonymous)
         error = self.errors.add_row(form, "报事人(&C)", "party_id", self.caller_row)
         self.errors.register("party_id", self.caller, error)
         self.errors.register("contact_phone", self.contact_phone, self.errors.label("party_id"))
@@ -360,6 +369,7 @@ class QuickIntakeDialog(QDialog):
         other = self.caller.currentData() == OTHER_CALLER
         self.contact_name.setVisible(other)
         self.contact_phone.setVisible(other)
+        self.anonymous.setVisible(other)
 
     def _kind_changed(self) -> None:
         repair = self.kind.kind is RequestKind.REPAIR
@@ -408,7 +418,7 @@ class QuickIntakeDialog(QDialog):
             description=self.description.toPlainText(),
             urgent=self.urgent.isChecked(),
             fault=fault,
-            contact_name=self.contact_name.text() if other else "",
+            contact_name=(self.contact_name.text() or ("匿名" if self.anonymous.isChecked() else "")) if other else "",
             contact_phone=self.contact_phone.text() if other else "",
         )
 
@@ -418,15 +428,60 @@ class QuickIntakeDialog(QDialog):
         if self.unit is None and self.search.text().strip() and not data.area_text.strip():
             self.errors.show(BadInput("请从列表中选定业户（↑↓ 后按 Enter），或填写公共区域位置。", field="unit_id"))
             return
+        if not self._caller_given(data) or not self._public_area_meant(data.area_text.strip()):
+            return
         ok, self.request_id = self.errors.attempt(self, lambda: self.requests.intake(data), "无法登记")
         if ok:
             super().accept()
 
+    def _caller_given(self, data: IntakeInput) -> bool:
+        """Someone to call back, unless the caller chose to stay anonymous (匿名)."""
+        if data.party_id is not None or data.contact_name.strip() or data.contact_phone.strip():
+            return True
+        if not (data.kind and data.description.strip() and (data.unit_id or data.area_text.strip())):
+            return True  # the service names what is missing first, field by field
+        self.errors.show(BadInput("请选择报事人，或填写来电人姓名或电话；来电人不愿留名请勾选“匿名”。",
+                                  field="party_id"))
+        self.contact_name.setFocus()
+        return False
+
+    def _public_area_meant(self, area: str) -> bool:
+        """A room code the ledger lacks is usually a typo: ask before saving it as a public area."""
+        if self.unit is not None or not ROOM_CODE_LIKE.fullmatch(area) or area == self._public_area_confirmed:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "没有这个房号",
+                          f"台账中没有房号“{area}”。\n是房号输错了，还是确实是公共区域的事？", parent=self)
+        fix = box.addButton("改房号", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("按公共区域登记", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(fix)  # Enter and Esc both go back to correct it
+        box.setEscapeButton(fix)
+        box.exec()
+        keep = box.clickedButton() is not fix
+        box.deleteLater()
+        if keep:
+            self._public_area_confirmed = area
+            return True
+        self.area.clear()
+        self.search.selectAll()
+        QTimer.singleShot(0, self.search.setFocus)  # after the question hands the focus back
+        return False
+
     def reject(self) -> None:
-        if self.description.toPlainText().strip() and not confirm(
-                self, "放弃登记", "报事内容还没有登记，确定放弃吗？", "放弃"):
+        if self.description.toPlainText().strip() and not self._discard_confirmed():
             return
         super().reject()
+
+    def _discard_confirmed(self) -> bool:
+        """Esc or Enter on the question keeps the call being typed: only a click on 放弃登记 loses it."""
+        box = QMessageBox(QMessageBox.Icon.Question, "放弃登记", "报事内容还没有登记，确定放弃吗？", parent=self)
+        keep = box.addButton("继续编辑", QMessageBox.ButtonRole.RejectRole)
+        box.addButton("放弃登记", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        discard = box.clickedButton() is not None and box.clickedButton() is not keep
+        box.deleteLater()
+        return discard
 
     def done(self, result: int) -> None:
         settings.set_value(settings.INTAKE_GEOMETRY, self.saveGeometry())

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from butler_desk.services.requests.views import ReturnVisitItem
 from butler_desk.ui.common.detail_models import RowsModel
+from butler_desk.ui.requests.caller_phone import CallerPhone
 from butler_desk.ui.requests.model import OVERDUE_COLOR, REQUEST_ID_ROLE
 from butler_desk.ui.common.tables import OpenableTableView, setup_list_table
 
@@ -86,9 +87,33 @@ class ReturnVisitView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.hint)
+        # the callback's number, one click away (hidden until the tab gives a way to reveal)
+        self.phone_bar = QWidget()
+        phone_row = QHBoxLayout(self.phone_bar)
+        phone_row.setContentsMargins(0, 0, 0, 0)
+        phone_row.addWidget(QLabel("业户电话："))
+        self.caller_phone: CallerPhone | None = None
+        self.phone_bar.hide()
+        layout.addWidget(self.phone_bar)
         layout.addWidget(self.table, 1)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.open_requested.connect(self.visit_requested)
+
+    def enable_callback(self, reveal: Callable[[int, str], str]) -> None:
+        """Show the number bar; ``reveal(request_id, reason)`` records the 回访 reason in the audit trail."""
+        self.caller_phone = CallerPhone(reveal)
+        self.caller_phone.setMaximumWidth(360)
+        self.phone_bar.layout().addWidget(self.caller_phone)
+        self.phone_bar.layout().addStretch(1)
+        self.phone_bar.show()
+        self._update_phone(self.selected_request_id())
+
+    def _update_phone(self, request_id: int | None) -> None:
+        if self.caller_phone is None or (request_id is not None and request_id == self.caller_phone.request_id):
+            return  # same ticket (a refresh): keep a number already shown
+        row = self.model.row_of_request(request_id) if request_id is not None else None
+        number = self.model.row_at(row).row.number if row is not None else ""
+        self.caller_phone.set_request(request_id if row is not None else None, "", f"回访 {number}")
 
     def set_items(self, items: Sequence[ReturnVisitItem]) -> None:
         keep = self.selected_request_id()
@@ -108,4 +133,5 @@ class ReturnVisitView(QWidget):
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_phone(int(current.data(REQUEST_ID_ROLE)) if current.isValid() else None)
         self.selected.emit(int(current.data(REQUEST_ID_ROLE)) if current.isValid() else 0)

@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -26,8 +27,10 @@ from butler_desk.services.requests.views import RequestDetail, StepInput
 from butler_desk.services.requests.service import RequestService
 from butler_desk.ui.common import settings
 from butler_desk.ui.common.forms import INVALID_STYLE_SHEET, FieldErrors, size_dialog
+from butler_desk.ui.requests.caller_phone import CallerPhone
 
 CHOOSE = "请选择…"
+CALLBACK_STEPS = (StepKind.VISIT, StepKind.FOLLOW_UP)  # steps made by phoning the caller back
 # (label of the note field, whether the lifecycle requires it) per step kind; None: no note field.
 NOTE_FIELD: dict[StepKind, tuple[str, bool] | None] = {
     StepKind.CONTACT: ("情况记录", False),
@@ -97,6 +100,13 @@ class RequestStepDialog(QDialog):
         self.assignee: QLineEdit | None = None
         self.resident_words: QPlainTextEdit | None = None
         self.note: QPlainTextEdit | None = None
+        self.caller_phone: CallerPhone | None = None
+        self.close_too: QCheckBox | None = None
+        if kind in CALLBACK_STEPS and detail.phone_masked:
+            self.caller_phone = CallerPhone(requests.reveal_phone)
+            self.caller_phone.set_request(detail.id, detail.phone_masked, f"{kind.label} {detail.number}")
+            self.errors.add_row(self.form, "电话(&H)", "phone", self.caller_phone,
+                                hint="点“显示号码”即可拨打或复制；查看记录在变更记录中")
         self._build_fields(list(departments) if departments is not None else requests.departments())
 
         now = requests.clock().astimezone(CHINA_TZ)
@@ -124,7 +134,7 @@ class RequestStepDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
         size_dialog(self, settings.STEP_DIALOG_GEOMETRY, 520, 300)
-        first = self.form.itemAt(0, QFormLayout.ItemRole.FieldRole)
+        first = self.form.itemAt(1 if self.caller_phone is not None else 0, QFormLayout.ItemRole.FieldRole)
         if first is not None and first.widget() is not None:
             first.widget().setFocus()
 
@@ -179,6 +189,18 @@ class RequestStepDialog(QDialog):
                 self.satisfaction.currentIndexChanged.connect(self._suggest_ratings)
             self.resident_words = _text_box()
             add(self.form, "业户意见(&W)", "resident_words", self.resident_words)
+            # 回访 then 关闭 was two dialogs and the ticket left the queue between them
+            self.close_too = QCheckBox("同时关闭工单")
+            self.close_too.setToolTip("业户满意时默认勾选；不满意时请重新打开")
+            add(self.form, "关闭(&C)", "close", self.close_too)
+            if is_complaint:
+                self.signed = _choice(["已签字", "未签字"])
+                add(self.form, "《投诉记录表》(&S)", "resident_signed", self.signed,
+                    hint="关闭投诉时填写：业户是否已在投诉记录表上签字确认")
+            self.close_too.toggled.connect(self._close_toggled)
+            self.satisfaction.currentIndexChanged.connect(self._satisfaction_changed)
+            self._satisfaction_changed()
+            self._close_toggled()
         elif kind is StepKind.CLOSE and is_complaint:
             self.signed = _choice(["已签字", "未签字"])
             add(self.form, "《投诉记录表》(&S)", "resident_signed", self.signed, hint="业户是否已在投诉记录表上签字确认")
@@ -199,6 +221,19 @@ class RequestStepDialog(QDialog):
             self.invalid_reason.setEnabled(invalid)
         if self.severity is not None:
             self.severity.setEnabled(not invalid)
+
+    def _satisfaction_changed(self) -> None:
+        if self.close_too is None or self.satisfaction is None:
+            return
+        chosen = self._picked(self.satisfaction, list(Satisfaction))
+        self.close_too.setChecked(chosen in (Satisfaction.SATISFIED, Satisfaction.FAIRLY))
+        self.close_too.setEnabled(chosen is not Satisfaction.UNSATISFIED)
+        if chosen is Satisfaction.UNSATISFIED:
+            self.close_too.setChecked(False)
+
+    def _close_toggled(self) -> None:
+        if self.signed is not None and self.close_too is not None:
+            self.signed.setEnabled(self.close_too.isChecked())
 
     def _suggest_ratings(self, chosen: int) -> None:
         """Most residents rate the three alike: start them at the overall answer, still each editable."""
@@ -243,12 +278,26 @@ class RequestStepDialog(QDialog):
             attitude=self._picked(self.attitude, ratings),  # type: ignore[arg-type]
             quality=self._picked(self.quality, ratings),  # type: ignore[arg-type]
             manners=self._picked(self.manners, ratings),  # type: ignore[arg-type]
-            resident_signed=self._picked(self.signed, [True, False]),  # type: ignore[arg-type]
+            resident_signed=(self._picked(self.signed, [True, False])  # type: ignore[arg-type]
+                             if self.kind is StepKind.CLOSE else None),
         )
+
+    def closes_too(self) -> bool:
+        return self.close_too is not None and self.close_too.isEnabled() and self.close_too.isChecked()
+
+    def close_input(self, visit: StepInput) -> StepInput:
+        """The 关闭 that follows a satisfied 回访, at the same moment."""
+        return StepInput(kind=StepKind.CLOSE, at=visit.at,
+                         resident_signed=self._picked(self.signed, [True, False]))  # type: ignore[arg-type]
 
     # ----- saving -------------------------------------------------------------------------
     def accept(self) -> None:
-        ok, _ = self.errors.attempt(self, lambda: self.requests.add_step(self.detail.id, self.step_input()))
+        data = self.step_input()
+        if self.closes_too():
+            ok, _ = self.errors.attempt(
+                self, lambda: self.requests.add_steps(self.detail.id, data, self.close_input(data)))
+        else:
+            ok, _ = self.errors.attempt(self, lambda: self.requests.add_step(self.detail.id, data))
         if ok:
             self.saved = True
             super().accept()

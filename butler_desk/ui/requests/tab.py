@@ -145,6 +145,7 @@ class RequestsTab(QWidget):
         self.table.open_requested.connect(self.record_next_step)
         self.visits.selected.connect(self._visit_selected)
         self.visits.visit_requested.connect(lambda rid: self.record_step(StepKind.VISIT, rid))
+        self.visits.enable_callback(self.requests.reveal_phone)
         self.views.currentChanged.connect(lambda _page: self._show_selected())
         self.detail.step_requested.connect(lambda kind: self.record_step(kind))
         self.detail.reveal_phone_requested.connect(self.reveal_phone)
@@ -336,9 +337,19 @@ class RequestsTab(QWidget):
             dialog.deleteLater()
         if dialog.saved:
             self.reload(select_request_id=request_id)
+            self._keep_selected(request_id)
             self._show_request(request_id)
             self.requests_changed.emit()
         return dialog.saved
+
+    def _keep_selected(self, request_id: int) -> None:
+        """Stay on the ticket after a step, even when it left the 待回访 queue or the list's filter."""
+        if self.selected_request_id() == request_id:
+            return
+        self.views.setCurrentIndex(LIST_PAGE)
+        if not self.select_request(request_id):
+            self.reset_filters()  # the filters hide it now: show everything rather than another ticket
+            self.select_request(request_id)
 
     def show_and_intake(self) -> None:
         tabs = getattr(self, "_window_tabs", None)

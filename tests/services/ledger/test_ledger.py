@@ -204,3 +204,15 @@ def test_history_reads_in_chinese_without_raw_ids_or_codes(ledger):
     party_id = ledger.unit_detail(unit_id).current[0].party.party_id
     phone = next(h for h in ledger.party_history(party_id) if h.record.startswith("电话"))
     assert ("电话类型", "", "手机") in phone.changes
+
+
+def test_a_room_typed_without_its_unit_finds_nothing_but_offers_the_candidates(ledger):
+    for code in ("3-1-1201", "3-2-1201", "3-2-1202", "13-1-1201"):
+        _unit(ledger, code)
+    index = ledger.load_index()
+    for query in ("3栋1201", "3-1201", "3 2 1201", "３栋１２０１"):
+        assert index.filter(LedgerFilter(query=query)) == [], query
+        assert [r.code for r in index.near_misses(query)] == ["3-1-1201", "3-2-1201"], query
+    assert index.near_misses("3-9-1201") == index.near_misses("3栋1201")
+    assert index.near_misses("张三") == [] and index.near_misses("1201") == []
+    assert index.near_misses("5栋1201") == []

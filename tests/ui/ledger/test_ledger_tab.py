@@ -171,3 +171,19 @@ def test_a_large_ledger_paints_its_first_screen_then_loads_the_rest_in_the_backg
     assert tab.model.rowCount() == len(full)
     assert tab.count_label.text() == f"共 {len(full)} 户"
     context.db.dispose()
+
+
+def test_a_room_typed_without_its_unit_offers_the_candidates_and_a_link_picks_one(qtbot, tab, type_text):
+    type_text(tab.search, "3栋1201")
+    assert _codes(tab) == []
+    assert tab.search_hint.isVisible()
+    assert "没有找到“3栋1201”" in tab.search_hint.text() and 'href="3-2-1201"' in tab.search_hint.text()
+    tab.search_hint.linkActivated.emit("3-2-1201")  # what a click on the link sends
+    assert tab.search.text() == "3-2-1201" and _codes(tab) == ["3-2-1201"]
+    assert tab.search_hint.isHidden()
+
+
+def test_a_search_with_no_candidate_says_how_to_type_a_room(qtbot, tab, type_text):
+    type_text(tab.search, "9栋9999")
+    assert _codes(tab) == [] and "楼栋-单元-房号" in tab.search_hint.text()
+    assert "href" not in tab.search_hint.text()

@@ -60,14 +60,28 @@ def test_a_duplicate_room_code_is_shown_next_to_the_room_code(open_dialog, qtbot
     assert "已存在" in dialog.errors.label("room_code").text()
 
 
-def test_a_new_unit_saved_with_apply_stays_open_for_adding_people(open_dialog, qtbot, ledger, estate, type_text):
+def closes_with(opened: list[str]):
+    def handler(dialog: QDialog) -> None:
+        opened.append(type(dialog).__name__)
+        dialog.done(QDialog.DialogCode.Rejected)
+
+    return handler
+
+
+def test_a_new_unit_saved_with_apply_stays_open_for_adding_people(open_dialog, qtbot, ledger, estate, type_text,
+                                                                   modal):
     dialog = open_dialog()
     assert not dialog.move_in_button.isEnabled()
     assert not dialog.people_view.isVisible()
     type_text(dialog.room_code, "3栋2单元1501")
     dialog.cluster.setCurrentText("一组团")
     qtbot.keyClicks(dialog.area, "101.5")
-    dialog.apply_button.click()
+    assert "应用" not in dialog.new_hint.text()
+    opened: list[str] = []
+    modal.expect(closes_with(opened), kind=MoveInDialog)
+    dialog.apply_button.click()  # 保存并添加住户: saves, then opens the add-resident dialog
+    modal.check()
+    assert opened == ["MoveInDialog"]
 
     assert dialog.unit_id is not None and dialog.changed
     assert dialog.room_code.text() == "3-2-1501"
@@ -201,3 +215,22 @@ def test_the_history_tab_lists_the_units_changes(open_dialog, qtbot, ledger, est
     texts = _history_texts(dialog)
     assert any("新增 房屋 3-2-1201" in t for t in texts)
     assert any("业户 张三" in t for t in texts)
+
+
+def test_a_remembered_geometry_larger_than_the_screen_is_not_restored(open_dialog, ledger, estate):
+    from butler_desk.ui.common import settings
+
+    first = open_dialog(estate.zhang_unit)
+    first.resize(11_242, 900)
+    first.done(QDialog.DialogCode.Rejected)  # remembers that width
+    dialog = open_dialog(estate.zhang_unit)
+    room = dialog.screen().availableGeometry()
+    assert settings.value(settings.UNIT_DIALOG_GEOMETRY) is not None
+    assert dialog.width() <= room.width() and dialog.height() <= room.height()
+
+
+def test_the_room_code_has_the_focus_without_its_text_selected(open_dialog, qtbot, estate):
+    dialog = open_dialog(estate.zhang_unit)
+    assert dialog.focusWidget() is dialog.room_code
+    qtbot.wait(50)  # the window's first focus-in has happened
+    assert dialog.room_code.selectedText() == "" and dialog.room_code.cursorPosition() == len("3-2-1201")

@@ -43,7 +43,7 @@ FIELDS = ("on_site", "valid", "severity", "invalid_reason", "department", "assig
      ("complaint", StepKind.HANDLE, {"department", "note"}),
      ("complaint", StepKind.FEEDBACK, {"note"}),
      ("urgent", StepKind.VISIT, {"satisfaction", "attitude", "quality", "manners", "resident_words"}),
-     ("complaint", StepKind.VISIT, {"satisfaction", "resident_words"}),
+     ("complaint", StepKind.VISIT, {"satisfaction", "resident_words", "resident_signed"}),
      ("complaint", StepKind.CLOSE, {"resident_signed", "note"}),
      ("urgent", StepKind.CLOSE, {"note"}),
      ("urgent", StepKind.REOPEN, {"note"}),
@@ -254,3 +254,58 @@ def test_saved_settings_change_the_deadlines_and_the_department_list(qtbot, ctx,
     row = tab.model.row_at(tab.model.row_of_request(desk.complaint))
     assert (row.deadline_name, row.deadline_text) == ("投诉反馈处理情况", "超时 4小时")
     assert cfg.SLA_LIMITS in office.all()
+
+
+# -- callbacks: the caller's number in one click; 回访 then 关闭 in one step ------------------
+
+
+def _reveals(ctx) -> list[tuple[str, str, str]]:
+    from sqlalchemy import text
+
+    with ctx.db.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(
+            text("SELECT record_label, changes, operator FROM audit_log WHERE action = 'reveal'")).all()]
+
+
+def _resolve(requests, clock, request_id: int) -> None:
+    for minutes, step in ((5, StepInput(StepKind.HANDLE, note="已劝告")), (5, StepInput(StepKind.FEEDBACK, note="已告知")),
+                          (5, StepInput(StepKind.RESOLVE))):
+        clock.advance(minutes=minutes)
+        requests.add_step(request_id, step)
+
+
+def test_a_visit_shows_the_callers_number_in_one_click_copyable_and_recorded(qtbot, ctx, requests, desk, clock):
+    _resolve(requests, clock, desk.complaint)
+    dialog = _dialog(qtbot, requests, desk.complaint, StepKind.VISIT)
+    field = dialog.caller_phone.field
+    assert field.text() == "138****5678" and field.isReadOnly()
+    assert _reveals(ctx) == []
+    dialog.caller_phone.button.click()
+    assert field.text() == "13812345678" and field.selectedText() == "13812345678"
+    [(label, changes, operator)] = _reveals(ctx)
+    assert label == "TS-2026-000001" and "回访 TS-2026-000001" in changes and operator == "李晓红"
+
+
+def test_a_satisfied_visit_closes_the_complaint_in_the_same_step(qtbot, requests, desk, clock):
+    _resolve(requests, clock, desk.complaint)
+    dialog = _dialog(qtbot, requests, desk.complaint, StepKind.VISIT)
+    assert not dialog.close_too.isChecked()
+    dialog.satisfaction.setCurrentIndex(0)  # 满意
+    assert dialog.close_too.isChecked() and dialog.signed.isEnabled()
+    dialog.save_button.click()
+    assert not dialog.saved  # a complaint closes only with the signature question answered
+    assert dialog.errors.label("resident_signed").text() == "请注明业户是否已在《投诉记录表》上签字。"
+    assert requests.detail(desk.complaint).state is RequestState.RESOLVED  # nothing half-way
+    dialog.signed.setCurrentIndex(0)
+    dialog.save_button.click()
+    detail = requests.detail(desk.complaint)
+    assert dialog.saved and detail.state is RequestState.CLOSED and detail.satisfaction is Satisfaction.SATISFIED
+
+
+def test_an_unsatisfied_visit_cannot_close(qtbot, requests, desk, clock):
+    _resolve(requests, clock, desk.complaint)
+    dialog = _dialog(qtbot, requests, desk.complaint, StepKind.VISIT)
+    dialog.satisfaction.setCurrentIndex(2)  # 不满意
+    assert not dialog.close_too.isChecked() and not dialog.close_too.isEnabled()
+    dialog.save_button.click()
+    assert dialog.saved and requests.detail(desk.complaint).state is RequestState.VISITED

@@ -125,7 +125,7 @@ def test_urgent_is_only_for_repairs(qtbot, dialog):
 
 def test_escape_cancels_and_asks_first_when_text_was_typed(qtbot, dialog, modal, type_text):
     type_text(dialog.description, "漏水")
-    modal.expect(closes(lambda box: next(b for b in box.buttons() if b.text() == "取消").click()), kind=QMessageBox)
+    modal.expect(closes(lambda box: next(b for b in box.buttons() if b.text() == "继续编辑").click()), kind=QMessageBox)
     qtbot.keyClick(dialog.search, Qt.Key.Key_Escape)
     modal.check()
     assert dialog.isVisible()
@@ -180,3 +180,57 @@ def test_ctrl_shift_n_from_the_ledger_tab_opens_the_intake_on_the_requests_tab(q
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     modal.check()
     assert opened == [window.tabs.widget(1)] and window.requests_tab.isVisible()
+
+
+# -- intake safety: a room code the ledger lacks, a caller to call back, keeping a typed call --
+
+
+def _fill_call(qtbot, dialog, type_text, text: str = "门口有积水") -> None:
+    dialog.kind.setFocus()
+    qtbot.keyClick(dialog.kind, Qt.Key.Key_1)
+    type_text(dialog.description, text)
+
+
+def test_an_unknown_room_code_asks_typo_or_public_area(qtbot, dialog, requests, modal, type_text):
+    type_text(dialog.search, "99-9-9999")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)
+    assert dialog.area.text() == "99-9-9999"
+    dialog.contact_phone.setText("13500001111")
+    _fill_call(qtbot, dialog, type_text)
+    modal.expect(closes(lambda box: qtbot.keyClick(box, Qt.Key.Key_Return)), kind=QMessageBox)  # Enter: fix it
+    dialog.accept()
+    modal.check()
+    assert dialog.request_id is None and dialog.isVisible()
+    assert dialog.area.text() == ""
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.search)  # back to the room code, to correct it
+    dialog.area.setText("99-9-9999")
+    modal.expect(closes(lambda box: next(b for b in box.buttons() if b.text() == "按公共区域登记").click()),
+                 kind=QMessageBox)
+    dialog.accept()
+    modal.check()
+    assert requests.detail(dialog.request_id).area_text == "99-9-9999"
+
+
+def test_a_caller_is_required_unless_anonymous(qtbot, dialog, requests, type_text):
+    dialog.area.setText("北门岗亭")
+    _fill_call(qtbot, dialog, type_text)
+    dialog.accept()
+    assert dialog.request_id is None
+    assert dialog.errors.label("party_id").text().startswith("请选择报事人，或填写来电人姓名或电话")
+    dialog.anonymous.setChecked(True)
+    dialog.accept()
+    assert requests.detail(dialog.request_id).contact_name == "匿名"
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Escape, Qt.Key.Key_Return])
+def test_esc_or_enter_in_the_discard_question_keeps_the_typed_call(qtbot, dialog, modal, type_text, key):
+    type_text(dialog.description, "漏水")
+
+    def answer(box: QMessageBox) -> None:
+        assert box.defaultButton().text() == "继续编辑"
+        qtbot.keyClick(box, key)
+
+    modal.expect(closes(answer), kind=QMessageBox)
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Escape)
+    modal.check()
+    assert dialog.isVisible() and dialog.description.toPlainText() == "漏水"

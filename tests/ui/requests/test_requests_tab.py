@@ -201,6 +201,27 @@ def test_the_return_visit_queue_records_the_visit_and_empties(qtbot, tab, desk, 
     assert tab.visits.model.rowCount() == 0
     assert tab.bar.visit_count.text() == "待回访 0" and tab.views.tabText(VISIT_PAGE) == "待回访（0）"
     assert "态度满意、质量满意、礼节基本满意" in tab.detail.timeline.toPlainText()
+    # satisfied: closed in the same step, and the detail stays on this ticket (now in the list)
+    assert tab.detail.detail.id == desk.urgent and tab.detail.detail.state is RequestState.CLOSED
+    assert tab.selected_request_id() == desk.urgent
+
+
+def test_the_queue_shows_the_callers_number_in_one_click_and_records_why(qtbot, tab, desk, ctx):
+    from sqlalchemy import text
+
+    tab.views.setCurrentIndex(VISIT_PAGE)
+    tab.visits.select_request(desk.urgent)
+    phone = tab.visits.caller_phone
+    assert phone.isVisible() and phone.field.isReadOnly() and phone.button.isEnabled()
+    phone.button.click()
+    assert phone.field.text() == phone.field.selectedText() != ""
+    assert "*" not in phone.field.text()
+    number = tab.requests.detail(desk.urgent).number
+    with ctx.db.engine.connect() as conn:
+        changes = conn.execute(text("SELECT changes FROM audit_log WHERE action = 'reveal'")).scalars().all()
+    assert len(changes) == 1 and f"回访 {number}" in changes[0]
+    tab.refresh_side_lists()  # the minute tick keeps the number shown for the same ticket
+    assert "*" not in phone.field.text()
 
 
 def test_the_kind_cell_and_state_survive_a_reload_with_filters(tab, desk, requests):
