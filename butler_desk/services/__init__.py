@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the areas are imported when first used, not when the progra
     from butler_desk.services.requests import RequestService
     from butler_desk.services.settings import SettingsService
     from butler_desk.services.staff import StaffService
+    from butler_desk.services.vacancy import VacancyService
 
 __all__ = ["Changes", "ChangeBus", "Services"]
 
@@ -75,6 +76,11 @@ class Services:
     def requests(self) -> RequestService:
         from butler_desk.services.requests import RequestService
         return RequestService(self.ctx) if self._now is None else RequestService(self.ctx, clock=self._now)
+
+    @cached_property
+    def vacancy(self) -> VacancyService:
+        from butler_desk.services.vacancy import VacancyService
+        return VacancyService(self.ctx, self.requests)
 
     @cached_property
     def documents(self) -> DocumentService:

@@ -22,4 +22,5 @@ def test_importing_the_base_models_alone_describes_every_table_the_migrations_cr
     db.dispose()
     # THEN the models know every table, the request and document registers included
     assert {"requests", "request_steps", "documents", "document_deliveries"} <= set(described)
+    assert {"vacancy_periods", "vacancy_inspections", "vacancy_inspection_items"} <= set(described)
     assert set(described) == created
