@@ -8,6 +8,7 @@ from sqlalchemy import create_engine
 from butler_desk.storage.models import Base
 from butler_desk.storage import models_requests  # noqa: F401
 from butler_desk.storage import models_documents  # noqa: F401
+from butler_desk.storage import models_arrears  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata
