@@ -135,3 +135,24 @@ def unit_payments(session: Session, unit_id: int, as_of: date) -> list[tuple]:
            "FROM arrears_payments p WHERE p.unit_id = :u AND p.paid_on <= :as_of ORDER BY p.paid_on, p.id")
     return [(r[0], as_date(r[1]), r[2], r[3], r[4], r[5])
             for r in session.execute(text(sql), {"u": unit_id, "as_of": as_of})]
+
+
+def unit_ids_by_code(session: Session) -> dict[str, int]:
+    return {code: uid for uid, code in session.execute(select(Unit.id, Unit.code))}
+
+
+def bill_amounts(session: Session) -> dict[tuple[int, str, str], int]:
+    """(unit id, item, period) → amount of every bill (for imports to recognise what is already there)."""
+    return {(r[0], r[1], r[2]): r[3] for r in session.execute(
+        select(Bill.unit_id, Bill.item, Bill.period, Bill.amount_fen))}
+
+
+def payments_by_receipt(session: Session, receipts: list[str]) -> dict[str, tuple[int, int]]:
+    """receipt number → (unit id, amount) of those already entered."""
+    out: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(receipts), 500):  # SQLite's bound-parameter limit
+        chunk = receipts[start:start + 500]
+        for receipt, unit_id, amount in session.execute(
+                select(Payment.receipt_no, Payment.unit_id, Payment.amount_fen).where(Payment.receipt_no.in_(chunk))):
+            out[receipt] = (unit_id, amount)
+    return out

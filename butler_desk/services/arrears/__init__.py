@@ -11,6 +11,7 @@ import importlib
 _EXPORTS = {
     "ArrearsService": "butler_desk.services.arrears.service",
     "AttemptInput": "butler_desk.services.arrears.views",
+    "ImportReport": "butler_desk.services.arrears.imports",
     "GenerateResult": "butler_desk.services.arrears.views",
     "PaymentResult": "butler_desk.services.arrears.views",
     "PeriodStats": "butler_desk.services.arrears.views",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from butler_desk.domain import clock
@@ -24,6 +25,8 @@ from butler_desk.storage.models_arrears import Adjustment, Allocation, Bill, Col
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from butler_desk.services.arrears.imports import ImportReport
 
 ADJUSTMENT_KINDS = {"adjust": "调整", "waiver": "减免", "late_fee_waiver": "滞纳金减免"}
 
@@ -61,7 +64,7 @@ class ArrearsService:
                                     amount_fen=monthly_fee_fen(area, rate), source="generated", source_ref=""))
             session.add_all(created)
             session.flush()
-            self._apply_credit(session, {b.unit_id for b in created})
+            apply_credit(session, {b.unit_id for b in created})
         return GenerateResult(period, len(created), len(have), tuple(not_charged))
 
     def enter_payment(self, unit_id: int, paid_on: date, amount_fen: int, receipt_no: str,
@@ -112,7 +115,7 @@ class ArrearsService:
             session.add(adjustment)
             session.flush()
             if amount_fen > 0:
-                self._apply_credit(session, {bill.unit_id})
+                apply_credit(session, {bill.unit_id})
             return adjustment.id
 
     def record_attempt(self, data: AttemptInput) -> int:
@@ -131,6 +134,18 @@ class ArrearsService:
             session.add(attempt)
             session.flush()
             return attempt.id
+
+    def import_bills(self, path: Path, *, dry_run: bool = False) -> ImportReport:
+        """Finance's receivables workbook; nothing is written when any line has a problem."""
+        from butler_desk.services.arrears.imports import import_bills  # openpyxl only when importing
+
+        return import_bills(self.ctx, path, dry_run=dry_run)
+
+    def import_payments(self, path: Path, *, dry_run: bool = False) -> ImportReport:
+        """Finance's receipts workbook; a receipt number already entered is never counted again."""
+        from butler_desk.services.arrears.imports import import_payments
+
+        return import_payments(self.ctx, path, dry_run=dry_run)
 
     # ----- reads ------------------------------------------------------------------------------
     def unit_account(self, unit_id: int, as_of: date | None = None) -> UnitAccount:
@@ -187,19 +202,19 @@ class ArrearsService:
             raise BadInput("找不到这套房屋，可能已被删除", field="unit_id")
         return code
 
-    @staticmethod
-    def _apply_credit(session: Session, unit_ids: set[int]) -> None:
-        """Payments not yet fully applied settle the units' (new) open bills, oldest first."""
-        if not unit_ids:
-            return
-        for payment_id, unit_id, item, credit in queries.payments_with_credit(session, unit_ids):
-            bills = queries.open_bills(session, unit_id)
-            if not bills:
-                continue
-            result = allocate(credit, bills, None if item is None else FeeItem(item))
-            session.add_all(Allocation(payment_id=payment_id, bill_id=a.bill_id, amount_fen=a.amount_fen)
-                            for a in result.allocations)
-            session.flush()
+
+def apply_credit(session: Session, unit_ids: set[int]) -> None:
+    """Payments not yet fully applied settle the units' (new) open bills, oldest first."""
+    if not unit_ids:
+        return
+    for payment_id, unit_id, item, credit in queries.payments_with_credit(session, unit_ids):
+        bills = queries.open_bills(session, unit_id)
+        if not bills:
+            continue
+        result = allocate(credit, bills, None if item is None else FeeItem(item))
+        session.add_all(Allocation(payment_id=payment_id, bill_id=a.bill_id, amount_fen=a.amount_fen)
+                        for a in result.allocations)
+        session.flush()
 
 
 def _attempt_line(a: tuple) -> AttemptLine:
