@@ -216,6 +216,10 @@ class Stage(LabelledEnum):
     LAWYER = ("lawyer", "律师函")
     LAWSUIT = ("lawsuit", "诉讼")
 
+    @classmethod
+    def kind_label(cls) -> str:
+        return "催收阶段"
+
     @property
     def rank(self) -> int:
         return list(Stage).index(self)
