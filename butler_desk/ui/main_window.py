@@ -137,8 +137,7 @@ class MainWindow(QMainWindow):
         from butler_desk.ui.arrears.tab import ArrearsTab
 
         self._arrears_tab = ArrearsTab(ArrearsService(self.ctx))
-        self._arrears_slot.fill(self._arrears_tab)
-        self._arrears_tab.reload()
+        self._arrears_slot.fill(self._arrears_tab)  # reads the register when first shown
         # 投诉报修: the 工单 and 设置 menus, Ctrl+Shift+N (owned by ui/requests_tab.py)
         self._requests_tab.install_menus(self)
         # 打印 and 设置 → 打印设置/小区信息: notices, blank forms (owned by ui/forms_dialog.py)

@@ -59,6 +59,13 @@ class ArrearsTab(QWidget):
         self.band.currentIndexChanged.connect(self._refilter)
         self.stage.currentIndexChanged.connect(self._refilter)
 
+    def showEvent(self, event) -> None:
+        # Read on first show, not when built: the window builds every tab after the ledger's
+        # first paint, and the register need not be read until the butler opens it.
+        if self._register is None:
+            self.reload()
+        super().showEvent(event)
+
     def reload(self, as_of: date | None = None) -> None:
         self._register = self.service.register(as_of or clock.today())
         self._refilter()

@@ -63,3 +63,14 @@ def test_filters_and_sorting_change_the_rows_and_the_totals(ctx, qtbot):
     tab.search.clear()
     tab.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
     assert [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())] == ["5-1-101", "3-2-1201"]
+
+
+def test_the_tab_reads_the_register_when_first_shown(ctx, qtbot):
+    from butler_desk.domain import clock
+
+    tab = ArrearsTab(ArrearsService(ctx))
+    qtbot.addWidget(tab)
+    assert tab.totals.text() == ""  # nothing read while hidden
+    tab.show()
+    qtbot.waitExposed(tab)
+    assert tab.totals.text() == f"显示 0 户，欠费合计 0.00 元，共 0 期（截至 {clock.today():%Y-%m-%d}）"
