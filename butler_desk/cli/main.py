@@ -66,7 +66,7 @@ def build_parser() -> ChineseArgumentParser:
     from butler_desk.cli import ledger as cli_ledger
 
     cli_ledger.register(sub)
-    for module_name in ("butler_desk.cli.printing", "butler_desk.cli.requests"):
+    for module_name in ("butler_desk.cli.printing", "butler_desk.cli.requests", "butler_desk.cli.arrears"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

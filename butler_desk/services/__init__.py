@@ -24,6 +24,7 @@ from butler_desk.services.changes import ChangeBus, Changes
 from butler_desk.services.context import AppContext
 
 if TYPE_CHECKING:  # the areas are imported when first used, not when the program starts
+    from butler_desk.services.arrears import ArrearsService
     from butler_desk.services.documents import DocumentService, NoticeService, RecipientService
     from butler_desk.services.ledger import LedgerExportService, LedgerService, RosterImportService
     from butler_desk.services.printing import PrintService
@@ -111,3 +112,8 @@ class Services:
     def staff(self) -> StaffService:
         from butler_desk.services.staff import StaffService
         return StaffService(self.ctx)
+
+    @cached_property
+    def arrears(self) -> ArrearsService:
+        from butler_desk.services.arrears import ArrearsService
+        return ArrearsService(self.ctx)

@@ -7,5 +7,5 @@ modules import ``models`` for ``Base``; ``models`` imports none of them, so ther
 
 from __future__ import annotations
 
-from butler_desk.storage import models, models_documents, models_requests  # noqa: F401
+from butler_desk.storage import models, models_arrears, models_documents, models_requests  # noqa: F401
 from butler_desk.storage import models_vacancy  # noqa: F401

@@ -277,5 +277,5 @@ class AuditEntry(Base):
     party_id: Mapped[int | None] = mapped_column(Integer)
     changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON {field: [old, new]}
 
-# models_requests and models_documents add their tables to Base.metadata; the package's
+# models_requests, models_documents and models_arrears add their tables to Base.metadata; the package's
 # __init__ imports them, so the schema is complete whenever storage is imported.

@@ -89,6 +89,9 @@ class MainWindow(QMainWindow):
         self._requests_slot, self._documents_slot = _TabSlot(), _TabSlot()
         self.tabs.addTab(self._requests_slot, "投诉报修")
         self.tabs.addTab(self._documents_slot, "文件发放")
+        self._arrears_slot = _TabSlot()
+        self.tabs.addTab(self._arrears_slot, "欠费催收")
+        self._arrears_tab = None
         self._requests_tab = self._documents_tab = self._print_menus = None
         self.setCentralWidget(self.tabs)
         self._build_menus()
@@ -144,6 +147,11 @@ class MainWindow(QMainWindow):
         self._requests_slot.fill(self._requests_tab)
         self._documents_tab = DocumentsTab(self.services)
         self._documents_slot.fill(self._documents_tab)
+        from butler_desk.services.arrears import ArrearsService
+        from butler_desk.ui.arrears.tab import ArrearsTab
+
+        self._arrears_tab = ArrearsTab(ArrearsService(self.ctx))
+        self._arrears_slot.fill(self._arrears_tab)  # reads the register when first shown
         # 投诉报修: the 工单 and 设置 menus, Ctrl+Shift+N (owned by ui/requests_tab.py)
         self._requests_tab.install_menus(self)
         # 打印 and 设置 → 打印设置/小区信息: notices, blank forms (owned by ui/forms_dialog.py)

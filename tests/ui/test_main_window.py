@@ -24,7 +24,7 @@ def test_given_a_database_when_the_window_opens_then_the_ledger_and_status_bar_s
     assert window.ledger_tab.model.rowCount() == 3
     assert window.db_label.text() == f"数据库：{db_path}"
     assert window.operator_label.text() == "操作人：李晓红"
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["业户台账", "投诉报修", "文件发放"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["业户台账", "投诉报修", "文件发放", "欠费催收"]
     # The other tabs and their menus are built right after the ledger first paints, unasked
     qtbot.waitUntil(lambda: window._requests_tab is not None, timeout=5000)
     menus = [a.text() for a in window.menuBar().actions()]

@@ -9,6 +9,7 @@ from butler_desk.storage.models import Base
 from butler_desk.storage import models_requests  # noqa: F401
 from butler_desk.storage import models_documents  # noqa: F401
 from butler_desk.storage import models_vacancy  # noqa: F401
+from butler_desk.storage import models_arrears  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

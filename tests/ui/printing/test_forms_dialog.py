@@ -48,7 +48,7 @@ def test_the_main_window_has_the_print_and_settings_entries(qtbot, ctx, estate):
     assert printing == ["发通知…", "空白表格…", "未签收文件清单…"]
     setting_items = [a.text() for a in menus["设置(&S)"].actions() if a.text()]
     assert "打印设置…" in setting_items and "小区信息…" in setting_items
-    assert window.tabs.tabText(window.tabs.count() - 1) == "文件发放"
+    assert window.tabs.tabText(2) == "文件发放"
 
 
 def test_the_forms_are_listed_by_form_number(qtmodeltester, dialog):

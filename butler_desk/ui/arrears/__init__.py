@@ -1,0 +1,1 @@
+"""The 欠费催收 tab: the arrears register."""
