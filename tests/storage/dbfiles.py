@@ -98,3 +98,15 @@ StaffService(ctx).add("第二位", "客服管家")
 ctx.db.dispose()
 print("closed", flush=True)
 """
+
+
+def alembic_config(url: str):
+    """An Alembic config on our migrations for ``url``: what the migration tests step up and down with."""
+    from alembic.config import Config
+
+    from butler_desk.paths import migrations_dir
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", url)
+    return cfg

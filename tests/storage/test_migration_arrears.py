@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 import pytest
 
-from butler_desk.paths import migrations_dir
 from butler_desk.storage.database import open_database
 from butler_desk.storage.models import Base
+from tests.storage.dbfiles import alembic_config
 
 ARREARS_TABLES = {"arrears_bills", "arrears_payments", "arrears_allocations", "arrears_adjustments",
                   "arrears_attempts"}
 
-
-def _config(url: str) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
-    cfg.set_main_option("sqlalchemy.url", url)
-    return cfg
 
 
 def test_a_new_database_has_the_arrears_tables_and_matches_the_models(db_path):
@@ -56,10 +49,10 @@ def test_0006_goes_down_to_0004_and_up_again_keeping_the_ledger(db_path):
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO estates (name, company_name, service_center, address, postcode, phone) "
                           "VALUES ('翠湖花园', '', '物业服务中心', '', '', '')"))
-    command.downgrade(_config(url), "0004")
+    command.downgrade(alembic_config(url), "0004")
     with engine.connect() as conn:
         assert not ARREARS_TABLES & set(inspect(conn).get_table_names())
-    command.upgrade(_config(url), "head")
+    command.upgrade(alembic_config(url), "head")
     with engine.connect() as conn:
         assert ARREARS_TABLES <= set(inspect(conn).get_table_names())
         assert conn.execute(text("SELECT name FROM estates")).scalar() == "翠湖花园"

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
-from butler_desk.paths import migrations_dir
 from butler_desk.storage.database import open_database
 from butler_desk.storage.models import Base
+from tests.storage.dbfiles import alembic_config
 
 TABLES = {"vacancy_periods", "vacancy_inspections", "vacancy_inspection_items"}
 
-
-def _config(url: str) -> Config:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_dir()))
-    cfg.set_main_option("sqlalchemy.url", url)
-    return cfg
 
 
 def test_a_new_database_has_the_vacancy_tables_and_matches_the_models(db_path):
@@ -40,11 +33,11 @@ def test_0005_goes_down_to_0004_and_up_again_keeping_the_ledger(db_path):
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO estates (name, company_name, service_center, address, postcode, phone) "
                           "VALUES ('翠湖花园', '', '物业服务中心', '', '', '')"))
-    command.downgrade(_config(url), "0004")
+    command.downgrade(alembic_config(url), "0004")
     with engine.connect() as conn:
         assert not TABLES & set(inspect(conn).get_table_names())
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
-    command.upgrade(_config(url), "head")
+    command.upgrade(alembic_config(url), "head")
     with engine.connect() as conn:
         assert TABLES <= set(inspect(conn).get_table_names())
         assert conn.execute(text("SELECT name FROM estates")).scalar() == "翠湖花园"
